@@ -1,0 +1,450 @@
+"""The main screen: four panes of engine objects, a detail panel and the keys."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+
+from dockertui.widgets.detail_panel import DetailPanel
+from dockertui.widgets.engine_header import EngineHeader
+from dockertui.widgets.resource_table import ResourceTable
+
+from .. import messages as msg
+from ..engine.errors import EngineError
+from ..state.records import ContainerRecord, EngineInfo
+from ..state.views import COLUMNS, PANES, ROW_BUILDERS, Row, filter_rows, fit_columns, sort_rows
+from . import actions, details
+
+if TYPE_CHECKING:
+    from ..app import DockerTUI
+
+log = logging.getLogger(__name__)
+
+PANE_TITLES = {
+    "containers": "1 Containers",
+    "images": "2 Images",
+    "networks": "3 Networks",
+    "volumes": "4 Volumes",
+}
+DETAIL_DELAY_SECONDS = 0.15
+"""How long the cursor must rest on a container before its detail is read."""
+
+
+class PaneView:
+    """Display state of one pane: filter text, sort column and marked rows."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.filter_text = ""
+        self.sort_key = "name" if kind != "containers" else "status"
+        self.sort_reverse = False
+        self.marked: set[str] = set()
+        self.rows: dict[str, Row] = {}
+
+
+class MainScreen(Screen[None]):
+    """Containers, images, networks and volumes of one engine, live."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (180, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+
+    BINDINGS = [
+        Binding("1", "show_pane('containers')", "Containers", show=False, id="pane-1"),
+        Binding("2", "show_pane('images')", "Images", show=False, id="pane-2"),
+        Binding("3", "show_pane('networks')", "Networks", show=False, id="pane-3"),
+        Binding("4", "show_pane('volumes')", "Volumes", show=False, id="pane-4"),
+        Binding("tab", "next_pane(1)", "Next pane", show=False, priority=True, id="next-pane"),
+        Binding("shift+tab", "next_pane(-1)", "Previous pane", show=False, priority=True, id="prev-pane"),
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
+        Binding("o", "cycle_sort", "Sort", id="sort"),
+        Binding("O", "reverse_sort", "Reverse sort", show=False, id="reverse-sort"),
+        Binding("a", "toggle_all", "All/running", id="toggle-all"),
+        Binding("space", "toggle_mark", "Mark", show=False, id="mark"),
+        Binding("u", "start", "Start", id="start"),
+        Binding("s", "stop", "Stop", id="stop"),
+        Binding("r", "restart", "Restart", id="restart"),
+        Binding("p", "pause", "Pause/unpause", id="pause"),
+        Binding("K", "kill", "Kill", id="kill"),
+        Binding("d", "remove", "Remove", id="remove"),
+        Binding("i", "inspect", "Inspect", id="inspect"),
+        Binding("l", "logs", "Logs", id="logs"),
+        Binding("e", "shell", "Shell", id="shell"),
+        Binding("R", "reconnect", "Reconnect", show=False, id="reconnect"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.views = {kind: PaneView(kind) for kind in PANES}
+        self.running_only = False
+        self.current = "containers"
+        self._detail_timer: Timer | None = None
+        self.details = details.DetailCache()
+
+    @property
+    def tui(self) -> DockerTUI:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        """Lay out the header, the panes with their filter, the detail and the footer."""
+        yield EngineHeader(id="header")
+        yield Static(id="banner")
+        with Container(id="body"):
+            with Vertical(id="lists"):
+                with TabbedContent(id="panes"):
+                    for kind in PANES:
+                        with TabPane(PANE_TITLES[kind], id=f"pane-{kind}"):
+                            yield ResourceTable(id=f"table-{kind}")
+                yield Input(placeholder="filter: text in any column (escape clears)", id="filter")
+            yield DetailPanel(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Show the endpoint and read-only state before the engine answers."""
+        header = self.query_one(EngineHeader)
+        header.endpoint = self.tui.endpoint.display
+        header.read_only = self.tui.read_only
+        self.query_one("#filter", Input).display = False
+        self.query_one("#banner", Static).display = False
+        self.table("containers").focus()
+
+    def on_resize(self) -> None:
+        """Fit the columns to the new width."""
+        self.show_change(set(PANES))
+
+    # Called by the app
+
+    def show_engine(self, info: EngineInfo) -> None:
+        """Show the connected engine's version in the header."""
+        self.query_one(EngineHeader).info = info
+        self.query_one("#banner", Static).display = False
+
+    def show_link(self, text: str, live: bool) -> None:
+        """Show the connection state in the header."""
+        header = self.query_one(EngineHeader)
+        header.link = text
+        header.live = live
+
+    def show_unreachable(self, error: EngineError, retry_in: float) -> None:
+        """Explain why the engine cannot be reached and when the next try is."""
+        self.show_link("engine unreachable", live=False)
+        banner = self.query_one("#banner", Static)
+        text = Text()
+        text.append(error.message, style="bold")
+        if error.hint:
+            text.append(f"\n{error.hint}")
+        text.append(f"\nRetrying in {retry_in:.0f} s (R retries now).")
+        if self.tui.state.containers.loaded:
+            text.append(" The lists below are the last data read and may be stale.")
+        banner.update(text)
+        banner.display = True
+        self.show_change(set(PANES))
+
+    def show_change(self, kinds: set[str]) -> None:
+        """Redraw the panes of ``kinds`` (and those derived from them) and the header."""
+        if not self.is_mounted:
+            return
+        state = self.tui.state
+        header = self.query_one(EngineHeader)
+        header.counts = state.counts()
+        header.totals = (len(state.images), len(state.networks), len(state.volumes))
+        if "containers" in kinds:
+            kinds = kinds | {"images", "networks", "volumes"}
+        with self.app.batch_update():
+            for kind in PANES:
+                if kind in kinds:
+                    self._render_pane(kind)
+        self._update_tab_labels()
+        self.schedule_detail()
+
+    def _render_pane(self, kind: str) -> None:
+        view = self.views[kind]
+        table = self.table(kind)
+        # The mark column takes 3 cells and a vertical scrollbar 2 more.
+        full_width = table.size.width or self.app.size.width
+        width = max(full_width - 5, 30)
+        columns = fit_columns(COLUMNS[kind], width)
+        rows = ROW_BUILDERS[kind](self.tui.state, self.tui.clock())
+        if kind == "containers" and self.running_only:
+            by_id = self.tui.state.containers.by_id
+            rows = [row for row in rows if by_id[row.key].is_running]
+        view.rows = {row.key: row for row in rows}
+        view.marked &= set(view.rows)
+        shown = filter_rows(rows, view.filter_text, [column.key for column, _ in columns])
+        shown = sort_rows(shown, view.sort_key, view.sort_reverse)
+        table.show_rows(
+            columns,
+            shown,
+            marked=frozenset(view.marked),
+            stale=self.tui.state.stale,
+            sort_key=view.sort_key,
+            sort_reverse=view.sort_reverse,
+        )
+
+    def _update_tab_labels(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        state = self.tui.state
+        for kind in PANES:
+            view = self.views[kind]
+            count = len(getattr(state, kind))
+            if kind == "containers" and self.running_only:
+                count = len(view.rows)
+            label = f"{PANE_TITLES[kind]} ({count})"
+            if kind == "containers" and self.running_only:
+                label = f"{PANE_TITLES[kind]} (running {count})"
+            if view.filter_text:
+                label += " ⧩"
+            tab = tabs.get_tab(f"pane-{kind}")
+            if str(tab.label) != label:
+                tab.label = label
+
+    # Selection and detail
+
+    def table(self, kind: str) -> ResourceTable:
+        """Return the table of one pane."""
+        return self.query_one(f"#table-{kind}", ResourceTable)
+
+    def selected_key(self) -> str | None:
+        """The key of the highlighted row in the current pane."""
+        return self.table(self.current).cursor_key
+
+    def selected_container(self) -> ContainerRecord | None:
+        """The highlighted container, when the containers pane is shown."""
+        if self.current != "containers":
+            return None
+        key = self.selected_key()
+        return self.tui.state.containers.get(key) if key else None
+
+    @on(ResourceTable.RowHighlighted)
+    def follow_cursor(self, event: ResourceTable.RowHighlighted) -> None:
+        """Refresh the actions offered and the detail of the highlighted row."""
+        self.refresh_bindings()
+        self.schedule_detail()
+
+    @on(TabbedContent.TabActivated)
+    def remember_pane(self, event: TabbedContent.TabActivated) -> None:
+        """Track which pane is shown and focus its table."""
+        pane_id = event.pane.id or ""
+        self.current = pane_id.removeprefix("pane-")
+        self.table(self.current).focus()
+        self.refresh_bindings()
+        self.schedule_detail()
+
+    def schedule_detail(self) -> None:
+        """Show what is known of the selection now, and read the rest shortly."""
+        self.query_one(DetailPanel).show(details.render(self))
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DELAY_SECONDS, self._read_detail)
+
+    def _read_detail(self) -> None:
+        self._detail_timer = None
+        request = self.details.missing(self)
+        if request is not None and self.tui.connected:
+            self._load_detail(*request)
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def _load_detail(self, kind: str, key: str) -> None:
+        try:
+            if kind == "container":
+                self.post_message(msg.DetailLoaded(self.tui.engine.container_detail(key)))
+            else:
+                history = self.tui.engine.image_history(key)
+                layers = [
+                    (str(layer.get("CreatedBy") or ""), int(layer.get("Size") or 0))
+                    for layer in history
+                ]
+                self.post_message(msg.ImageLayersLoaded(key, layers))
+        except EngineError as error:
+            log.info("reading detail of %s %s failed: %s", kind, key[:12], error)
+
+    @on(msg.DetailLoaded)
+    def show_detail(self, message: msg.DetailLoaded) -> None:
+        """Keep a container's inspect detail and show it if still selected."""
+        self.details.containers[message.detail.id] = message.detail
+        self.query_one(DetailPanel).show(details.render(self))
+
+    @on(msg.ImageLayersLoaded)
+    def show_layers(self, message: msg.ImageLayersLoaded) -> None:
+        """Keep an image's layers and show them if still selected."""
+        self.details.layers[message.image_id] = list(message.layers)
+        self.query_one(DetailPanel).show(details.render(self))
+
+    # Panes, filter, sort, marks
+
+    def action_show_pane(self, kind: str) -> None:
+        """Switch to one pane."""
+        self.query_one(TabbedContent).active = f"pane-{kind}"
+
+    def action_next_pane(self, step: int) -> None:
+        """Switch to the next (or previous) pane, unless the filter has focus."""
+        if isinstance(self.focused, Input):
+            self.focus_next() if step > 0 else self.focus_previous()
+            return
+        index = (PANES.index(self.current) + step) % len(PANES)
+        self.action_show_pane(PANES[index])
+
+    def action_filter(self) -> None:
+        """Open the filter line for the current pane."""
+        field = self.query_one("#filter", Input)
+        field.display = True
+        field.value = self.views[self.current].filter_text
+        field.focus()
+
+    def action_clear_filter(self) -> None:
+        """Clear the current pane's filter and close the filter line."""
+        field = self.query_one("#filter", Input)
+        self.views[self.current].filter_text = ""
+        field.value = ""
+        field.display = False
+        self.table(self.current).focus()
+        self.show_change({self.current})
+
+    @on(Input.Changed, "#filter")
+    def apply_filter(self, event: Input.Changed) -> None:
+        """Filter the current pane as the operator types."""
+        self.views[self.current].filter_text = event.value
+        self._render_pane(self.current)
+        self._update_tab_labels()
+
+    @on(Input.Submitted, "#filter")
+    def leave_filter(self, event: Input.Submitted) -> None:
+        """Keep the filter and go back to the table."""
+        if not event.value:
+            self.query_one("#filter", Input).display = False
+        self.table(self.current).focus()
+
+    def action_cycle_sort(self) -> None:
+        """Sort the current pane by the next shown column."""
+        view = self.views[self.current]
+        keys = [column.key for column in COLUMNS[self.current]]
+        shown = [key for key in keys if key in self._shown_columns()] or keys
+        position = shown.index(view.sort_key) if view.sort_key in shown else -1
+        view.sort_key = shown[(position + 1) % len(shown)]
+        view.sort_reverse = False
+        self._render_pane(self.current)
+
+    def action_reverse_sort(self) -> None:
+        """Reverse the current pane's sort order."""
+        view = self.views[self.current]
+        view.sort_reverse = not view.sort_reverse
+        self._render_pane(self.current)
+
+    @on(ResourceTable.SortRequested)
+    def sort_by_header(self, event: ResourceTable.SortRequested) -> None:
+        """Sort by a clicked header; a second click reverses the order."""
+        view = self.views[self.current]
+        if view.sort_key == event.column_key:
+            view.sort_reverse = not view.sort_reverse
+        else:
+            view.sort_key, view.sort_reverse = event.column_key, False
+        self._render_pane(self.current)
+
+    def _shown_columns(self) -> list[str]:
+        table = self.table(self.current)
+        return [str(key.value) for key in table.columns]
+
+    def action_toggle_all(self) -> None:
+        """Show all containers, or only running ones."""
+        self.running_only = not self.running_only
+        self.show_change({"containers"})
+
+    def action_toggle_mark(self) -> None:
+        """Mark or unmark the highlighted row, then move down."""
+        key = self.selected_key()
+        if key is None:
+            return
+        marked = self.views[self.current].marked
+        marked.symmetric_difference_update({key})
+        self._render_pane(self.current)
+        table = self.table(self.current)
+        table.action_cursor_down()
+
+    def action_reconnect(self) -> None:
+        """Retry the engine now, or re-read everything when connected."""
+        if self.tui.connected:
+            self.tui.load_lists()
+        else:
+            self.tui.connect_engine()
+
+    # Actions on the selection (rules and confirmation live in actions.py)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer only the actions that make sense for the selection."""
+        return actions.is_available(self, action)
+
+    def unavailable_reason(self, action: str) -> str:
+        """Say why ``action`` is not offered for the current selection."""
+        return actions.unavailable_reason(self, action)
+
+    def help_rows(self) -> list[tuple[str, str, bool]]:
+        """List (key, description, available now) for the help screen."""
+        rows = []
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            action = binding.action.split("(")[0]
+            available = self.check_action(action, ()) is not False
+            rows.append((binding.key, binding.description, available))
+        return rows
+
+    def action_start(self) -> None:
+        """Start the highlighted container."""
+        actions.simple(self, "start")
+
+    def action_stop(self) -> None:
+        """Stop the highlighted container."""
+        actions.simple(self, "stop")
+
+    def action_restart(self) -> None:
+        """Restart the highlighted container."""
+        actions.simple(self, "restart")
+
+    def action_pause(self) -> None:
+        """Pause the highlighted container, or unpause it when paused."""
+        actions.simple(self, "pause")
+
+    def action_kill(self) -> None:
+        """Kill the highlighted container (SIGKILL)."""
+        actions.simple(self, "kill")
+
+    def action_remove(self) -> None:
+        """Ask to remove the highlighted (or marked) objects."""
+        actions.remove(self)
+
+    def action_inspect(self) -> None:
+        """Show the full inspect JSON of the highlighted object."""
+        actions.inspect(self)
+
+    def action_logs(self) -> None:
+        """Follow the logs of the highlighted (or marked) containers."""
+        actions.logs(self)
+
+    def action_shell(self) -> None:
+        """Open a shell in the highlighted container."""
+        actions.shell(self)
+
+    def marked_or_selected(self) -> list[str]:
+        """Keys of the marked rows, or the highlighted row when none is marked."""
+        view = self.views[self.current]
+        if view.marked:
+            return [key for key in view.rows if key in view.marked]
+        key = self.selected_key()
+        return [key] if key else []
+
+    def row_object(self, key: str) -> Any:
+        """Return the record behind a row key of the current pane."""
+        state = self.tui.state
+        if self.current == "images":
+            return state.images.get(key.split("|", 1)[0])
+        collection = getattr(state, self.current)
+        return collection.get(key)

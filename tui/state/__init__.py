@@ -1,0 +1,1 @@
+"""The state layer: plain Python records, diffing, sorting and figures."""

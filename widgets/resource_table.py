@@ -1,0 +1,222 @@
+"""A table of engine objects that updates row by row, by key."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.style import Style
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
+
+from dockertui.state.views import Column, Row, fit_text
+
+MARK_COLUMN = "mark"
+TONES = ("running", "stopped", "warning", "error")
+
+
+class RowLabel(Text):
+    """The mark cell of a row: a Text that also carries the row's key for sorting."""
+
+    def __init__(self, text: str, row_key: str) -> None:
+        super().__init__(text)
+        self.row_key = row_key
+
+
+class ResourceTable(DataTable[Text]):
+    """A table of containers, images, networks or volumes.
+
+    Rows are keyed by the object's id. ``show_rows`` adds, updates and removes
+    only the rows and cells that changed, and keeps the cursor on the same
+    object and at the same height on screen when rows come, go or move.
+
+    Messages:
+        ResourceTable.SortRequested: the user clicked a column header.
+
+    Component classes:
+        resourcetable--running, resourcetable--stopped, resourcetable--warning,
+        resourcetable--error: row colours by state; resourcetable--marked: the
+        mark of a marked row.
+    """
+
+    COMPONENT_CLASSES = {
+        "resourcetable--running",
+        "resourcetable--stopped",
+        "resourcetable--warning",
+        "resourcetable--error",
+        "resourcetable--marked",
+    }
+
+    DEFAULT_CSS = """
+    ResourceTable {
+        height: 1fr;
+    }
+    ResourceTable > .resourcetable--running { color: $text-success; }
+    ResourceTable > .resourcetable--stopped { color: $text-muted; }
+    ResourceTable > .resourcetable--warning { color: $text-warning; }
+    ResourceTable > .resourcetable--error { color: $text-error; }
+    ResourceTable > .resourcetable--marked { color: $text-accent; text-style: bold; }
+    """
+
+    class SortRequested(Message):
+        """The user asked to sort by a column, by clicking its header."""
+
+        def __init__(self, table: ResourceTable, column_key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.column_key = column_key
+
+        @property
+        def control(self) -> ResourceTable:
+            """The table whose header was clicked."""
+            return self.table
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        self._layout: list[tuple[str, int, bool]] = []
+        self._columns: list[tuple[Column, int]] = []
+        self._rows: dict[str, Row] = {}
+        self._order: list[str] = []
+        self._marked: frozenset[str] = frozenset()
+        self.stale = False
+
+    @property
+    def cursor_key(self) -> str | None:
+        """The key of the highlighted row, or None for an empty table."""
+        if not self.row_count:
+            return None
+        try:
+            row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        except Exception:  # noqa: BLE001 - the cursor can sit past the last row
+            return None
+        return row_key.value
+
+    def show_rows(
+        self,
+        columns: list[tuple[Column, int]],
+        rows: Sequence[Row],
+        marked: frozenset[str] = frozenset(),
+        stale: bool = False,
+        sort_key: str = "",
+        sort_reverse: bool = False,
+    ) -> None:
+        """Make the table show ``rows`` in this order, changing as little as possible."""
+        layout = [(column.key, width, column.key == sort_key) for column, width in columns]
+        keep_key = self.cursor_key
+        keep_index = self.cursor_row
+        screen_offset = self.cursor_row - round(self.scroll_y)
+        restyle = stale != self.stale or marked != self._marked
+        self.stale = stale
+        self._marked = marked
+        if layout != self._layout:
+            self._rebuild(columns, rows, sort_key, sort_reverse)
+        else:
+            self._update(rows, restyle)
+        self._layout = layout
+        self._restore_cursor(keep_key, keep_index, screen_offset)
+
+    def _rebuild(
+        self,
+        columns: list[tuple[Column, int]],
+        rows: Sequence[Row],
+        sort_key: str,
+        sort_reverse: bool,
+    ) -> None:
+        self.clear(columns=True)
+        self._columns = columns
+        self.add_column(" ", key=MARK_COLUMN, width=1)
+        for column, width in columns:
+            arrow = (" ▼" if sort_reverse else " ▲") if column.key == sort_key else ""
+            title = fit_text(column.title, max(width - len(arrow), 1)) + arrow
+            label = Text(title, justify="right" if column.align_right else "left")
+            self.add_column(label, key=column.key, width=width)
+        self._rows = {}
+        self._order = []
+        for row in rows:
+            self._add(row)
+
+    def _update(self, rows: Sequence[Row], restyle: bool) -> None:
+        incoming = {row.key: row for row in rows}
+        for key in [key for key in self._order if key not in incoming]:
+            self.remove_row(key)
+            del self._rows[key]
+        self._order = [key for key in self._order if key in incoming]
+        for row in rows:
+            previous = self._rows.get(row.key)
+            if previous is None:
+                self._add(row)
+            elif restyle or previous != row:
+                self._change(previous, row, restyle)
+        wanted = [row.key for row in rows]
+        if wanted != self._order:
+            position = {key: index for index, key in enumerate(wanted)}
+            self.sort(MARK_COLUMN, key=lambda label: position[label.row_key])
+            self._order = wanted
+
+    def _add(self, row: Row) -> None:
+        self.add_row(*self._cells(row), key=row.key)
+        self._rows[row.key] = row
+        self._order.append(row.key)
+
+    def _change(self, previous: Row, row: Row, restyle: bool) -> None:
+        new_cells = self._cells(row)
+        if restyle or previous.tone != row.tone:
+            for column_key, cell in zip(self._column_keys(), new_cells):
+                self.update_cell(row.key, column_key, cell)
+        else:
+            keys = self._column_keys()
+            for index, (column, _) in enumerate(self._columns, start=1):
+                if previous.cells.get(column.key) != row.cells.get(column.key):
+                    self.update_cell(row.key, keys[index], new_cells[index])
+        self._rows[row.key] = row
+
+    def _column_keys(self) -> list[str]:
+        return [MARK_COLUMN] + [column.key for column, _ in self._columns]
+
+    def _cells(self, row: Row) -> list[Text]:
+        style = self._row_style(row)
+        marked = row.key in self._marked
+        mark = RowLabel("●" if marked else " ", row.key)
+        if marked:
+            mark.stylize(self.get_component_rich_style("resourcetable--marked"))
+        cells: list[Text] = [mark]
+        for column, width in self._columns:
+            text = fit_text(row.cells.get(column.key, ""), width, column.cut_middle)
+            cell = Text(text, style=style, no_wrap=True, overflow="ellipsis")
+            if column.align_right:
+                cell.justify = "right"
+            cells.append(cell)
+        return cells
+
+    def _row_style(self, row: Row) -> Style | str:
+        if self.stale:
+            return self.get_component_rich_style("resourcetable--stopped")
+        if row.tone in TONES:
+            return self.get_component_rich_style(f"resourcetable--{row.tone}")
+        return ""
+
+    def _restore_cursor(
+        self, keep_key: str | None, keep_index: int, screen_offset: int
+    ) -> None:
+        if not self.row_count:
+            return
+        if keep_key is not None and keep_key in self._rows:
+            index = self.get_row_index(keep_key)
+        else:
+            index = min(keep_index, self.row_count - 1)
+        if index != self.cursor_row:
+            self.move_cursor(row=index, animate=False, scroll=False)
+            self.scroll_to(y=max(index - screen_offset, 0), animate=False, immediate=True)
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        """Turn a header click into a sort request for the screen."""
+        event.stop()
+        column_key = event.column_key.value
+        if column_key and column_key != MARK_COLUMN:
+            self.post_message(self.SortRequested(self, column_key))
+
+    def row_key_at_cursor(self) -> RowKey | None:
+        """Return the RowKey of the highlighted row, or None."""
+        key = self.cursor_key
+        return RowKey(key) if key is not None else None
