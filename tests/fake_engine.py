@@ -16,6 +16,8 @@ from typing import Any
 from dockertui.engine import convert
 from dockertui.engine.endpoint import Endpoint
 from dockertui.engine.errors import EngineError, ErrorKind
+from dockertui.state.host import HostFigures
+from dockertui.state.stats import RawSample
 from dockertui.state.records import (
     ContainerDetail,
     ContainerRecord,
@@ -88,17 +90,40 @@ CONTAINERS = [
         ports=[{"IP": "0.0.0.0", "PrivatePort": 80, "PublicPort": 8080, "Type": "tcp"}],
         labels={"com.docker.compose.project": "shop"},
         mounts=[
-            {"Type": "volume", "Name": "shop-data", "Source": "/var/lib/docker/volumes/shop-data/_data",
-             "Destination": "/data", "RW": True},
-            {"Type": "bind", "Source": "/etc/shop", "Destination": "/etc/shop", "RW": False},
+            {
+                "Type": "volume",
+                "Name": "shop-data",
+                "Source": "/var/lib/docker/volumes/shop-data/_data",
+                "Destination": "/data",
+                "RW": True,
+            },
+            {
+                "Type": "bind",
+                "Source": "/etc/shop",
+                "Destination": "/etc/shop",
+                "RW": False,
+            },
         ],
         networks=("shop_default",),
     ),
-    _container(2, "shop-db", "running", "Up 3 hours (unhealthy)", image="postgres:16",
-               image_id=OLD_IMAGE_ID, labels={"com.docker.compose.project": "shop"},
-               networks=("shop_default",)),
-    _container(3, "cache", "running", "Up 12 minutes (health: starting)", image="redis:7",
-               image_id=OLD_IMAGE_ID),
+    _container(
+        2,
+        "shop-db",
+        "running",
+        "Up 3 hours (unhealthy)",
+        image="postgres:16",
+        image_id=OLD_IMAGE_ID,
+        labels={"com.docker.compose.project": "shop"},
+        networks=("shop_default",),
+    ),
+    _container(
+        3,
+        "cache",
+        "running",
+        "Up 12 minutes (health: starting)",
+        image="redis:7",
+        image_id=OLD_IMAGE_ID,
+    ),
     _container(4, "batch-import", "exited", "Exited (137) 2 hours ago"),
     _container(5, "never-started", "created", "Created"),
     _container(6, "flaky-agent", "restarting", "Restarting (3) 4 seconds ago"),
@@ -113,47 +138,176 @@ CONTAINERS = [
         "label-[bold]markup[/bold]",
         "exited",
         "Exited (0) 3 days ago",
-        labels={"note": "[/x] [bold]not bold[00] 日本語 🐳", "com.docker.compose.project": "demo"},
+        labels={
+            "note": "[/x] [bold]not bold[00] 日本語 🐳",
+            "com.docker.compose.project": "demo",
+        },
         command="sh -c 'printf \"\\033[2J\"'",
     ),
 ]
 
 IMAGES = [
-    {"Id": IMAGE_ID, "RepoTags": ["shop/web:1.4", "shop/web:latest"],
-     "RepoDigests": ["shop/web@sha256:" + "ab" * 32], "Size": 182_400_000,
-     "Created": _ts(60 * 24 * 3), "Labels": {}},
-    {"Id": OLD_IMAGE_ID, "RepoTags": ["postgres:16", "redis:7"], "RepoDigests": [],
-     "Size": 412_000_000, "Created": _ts(60 * 24 * 30), "Labels": None},
-    {"Id": "sha256:" + "77" * 32, "RepoTags": ["<none>:<none>"], "RepoDigests": ["<none>@<none>"],
-     "Size": 2_100_000, "Created": _ts(90), "Labels": {}},
+    {
+        "Id": IMAGE_ID,
+        "RepoTags": ["shop/web:1.4", "shop/web:latest"],
+        "RepoDigests": ["shop/web@sha256:" + "ab" * 32],
+        "Size": 182_400_000,
+        "Created": _ts(60 * 24 * 3),
+        "Labels": {},
+    },
+    {
+        "Id": OLD_IMAGE_ID,
+        "RepoTags": ["postgres:16", "redis:7"],
+        "RepoDigests": [],
+        "Size": 412_000_000,
+        "Created": _ts(60 * 24 * 30),
+        "Labels": None,
+    },
+    {
+        "Id": "sha256:" + "77" * 32,
+        "RepoTags": ["<none>:<none>"],
+        "RepoDigests": ["<none>@<none>"],
+        "Size": 2_100_000,
+        "Created": _ts(90),
+        "Labels": {},
+    },
 ]
 
 NETWORKS = [
-    {"Id": "net-bridge".ljust(64, "0"), "Name": "bridge", "Driver": "bridge", "Scope": "local",
-     "IPAM": {"Config": [{"Subnet": "172.17.0.0/16"}]}, "Created": "2026-11-01T10:00:00Z"},
-    {"Id": "net-host".ljust(64, "0"), "Name": "host", "Driver": "host", "Scope": "local",
-     "IPAM": {"Config": []}},
-    {"Id": "net-none".ljust(64, "0"), "Name": "none", "Driver": "null", "Scope": "local",
-     "IPAM": {"Config": []}},
-    {"Id": "net-shop_default".ljust(64, "0"), "Name": "shop_default", "Driver": "bridge",
-     "Scope": "local", "IPAM": {"Config": [{"Subnet": "172.20.0.0/16"}]},
-     "Labels": {"com.docker.compose.project": "shop"}},
+    {
+        "Id": "net-bridge".ljust(64, "0"),
+        "Name": "bridge",
+        "Driver": "bridge",
+        "Scope": "local",
+        "IPAM": {"Config": [{"Subnet": "172.17.0.0/16"}]},
+        "Created": "2026-11-01T10:00:00Z",
+    },
+    {
+        "Id": "net-host".ljust(64, "0"),
+        "Name": "host",
+        "Driver": "host",
+        "Scope": "local",
+        "IPAM": {"Config": []},
+    },
+    {
+        "Id": "net-none".ljust(64, "0"),
+        "Name": "none",
+        "Driver": "null",
+        "Scope": "local",
+        "IPAM": {"Config": []},
+    },
+    {
+        "Id": "net-shop_default".ljust(64, "0"),
+        "Name": "shop_default",
+        "Driver": "bridge",
+        "Scope": "local",
+        "IPAM": {"Config": [{"Subnet": "172.20.0.0/16"}]},
+        "Labels": {"com.docker.compose.project": "shop"},
+    },
 ]
 
 VOLUMES = [
-    {"Name": "shop-data", "Driver": "local", "Mountpoint": "/var/lib/docker/volumes/shop-data/_data",
-     "CreatedAt": "2026-11-20T08:00:00Z", "Scope": "local", "Labels": {}},
-    {"Name": "e3" * 32, "Driver": "local", "Mountpoint": "/var/lib/docker/volumes/" + "e3" * 32 + "/_data",
-     "CreatedAt": "2026-12-03T08:00:00Z", "Scope": "local",
-     "Labels": {"com.docker.volume.anonymous": ""}},
+    {
+        "Name": "shop-data",
+        "Driver": "local",
+        "Mountpoint": "/var/lib/docker/volumes/shop-data/_data",
+        "CreatedAt": "2026-11-20T08:00:00Z",
+        "Scope": "local",
+        "Labels": {},
+    },
+    {
+        "Name": "e3" * 32,
+        "Driver": "local",
+        "Mountpoint": "/var/lib/docker/volumes/" + "e3" * 32 + "/_data",
+        "CreatedAt": "2026-12-03T08:00:00Z",
+        "Scope": "local",
+        "Labels": {"com.docker.volume.anonymous": ""},
+    },
 ]
+
+
+def fixed_samples(engine: FakeEngine, second: bool) -> dict[str, RawSample]:
+    """Build one sweep of counters for the running canned containers."""
+    samples = {}
+    for number, entry in enumerate(engine.containers, start=1):
+        if entry["State"] not in ("running", "paused"):
+            continue
+        busy = 0 if entry["State"] == "paused" else number * 7 % 180
+        samples[entry["Id"]] = RawSample(
+            timestamp=FROZEN_NOW.timestamp() + (2 if second else 0),
+            cpu_total_ns=(busy * 20_000_000 if second else 0),
+            system_ns=(8 * 2_000_000_000 if second else 0),
+            online_cpus=8,
+            mem_usage=number * 37 * 2**20,
+            mem_inactive_file=2**20,
+            mem_limit=(512 * 2**20 if number % 3 == 0 else 1 << 63),
+            net_rx=(number * 3000 if second else 0),
+            net_tx=(number * 1000 if second else 0),
+            blk_read=0,
+            blk_write=(number * 4096 if second else 0),
+            pids=number,
+        )
+    return samples
+
+
+class FakeSampler:
+    """A sampler that delivers two sweeps of fixed counters, then idles."""
+
+    source = "cgroup"
+
+    def __init__(self, engine: FakeEngine) -> None:
+        self.engine = engine
+
+    def run(self, running: Any, deliver: Any, stop: threading.Event) -> None:
+        """Deliver the two sweeps once the app lists containers, then wait."""
+        while not running() and not stop.wait(0.02):
+            pass
+        deliver(fixed_samples(self.engine, second=False))
+        deliver(fixed_samples(self.engine, second=True))
+        stop.wait()
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+class FakeHostProbe:
+    """A host probe with fixed figures."""
+
+    def read(self) -> HostFigures:
+        """Return fixed host figures."""
+        return HostFigures(
+            is_local=True,
+            cpu_count=8,
+            engine_version="27.3.1",
+            storage_driver="overlay2",
+            cgroup_version="2",
+            cgroup_driver="systemd",
+            cpu_percent=37.5,
+            per_cpu_percent=(80.0, 20.0, 35.0, 10.0, 55.0, 40.0, 30.0, 30.0),
+            steal_percent=0.4,
+            load_average=(2.1, 1.8, 1.5),
+            mem_total=16 * 2**30,
+            mem_available=9 * 2**30,
+            swap_total=2 * 2**30,
+            swap_used=128 * 2**20,
+            disk_path="/var/lib/docker",
+            disk_total=200 * 10**9,
+            disk_free=61 * 10**9,
+        )
 
 
 class FakeEngine:
     """An engine that answers from the fixed data above and records actions."""
 
-    def __init__(self, endpoint: Endpoint | None = None, *, unreachable: EngineError | None = None) -> None:
-        self.endpoint = endpoint or Endpoint(host="unix:///var/run/docker.sock", source="test")
+    def __init__(
+        self,
+        endpoint: Endpoint | None = None,
+        *,
+        unreachable: EngineError | None = None,
+    ) -> None:
+        self.endpoint = endpoint or Endpoint(
+            host="unix:///var/run/docker.sock", source="test"
+        )
         self.containers = [dict(entry) for entry in CONTAINERS]
         self.images = [dict(entry) for entry in IMAGES]
         self.networks = [dict(entry) for entry in NETWORKS]
@@ -182,8 +336,14 @@ class FakeEngine:
             self.endpoint.display,
             True,
             {"Version": "27.3.1", "ApiVersion": "1.47"},
-            {"Driver": "overlay2", "CgroupVersion": "2", "NCPU": 8, "MemTotal": 16 * 2**30,
-             "DockerRootDir": "/var/lib/docker", "Name": "ip-10-0-1-23"},
+            {
+                "Driver": "overlay2",
+                "CgroupVersion": "2",
+                "NCPU": 8,
+                "MemTotal": 16 * 2**30,
+                "DockerRootDir": "/var/lib/docker",
+                "Name": "ip-10-0-1-23",
+            },
         )
 
     def list_containers(self, ids: list[str] | None = None) -> list[ContainerRecord]:
@@ -210,36 +370,50 @@ class FakeEngine:
     def inspect(self, kind: str, object_id: str) -> dict[str, Any]:
         """Return the list entry as inspect JSON (enough for the viewer)."""
         self._check()
-        pools = {"container": self.containers, "image": self.images,
-                 "network": self.networks, "volume": self.volumes}
+        pools = {
+            "container": self.containers,
+            "image": self.images,
+            "network": self.networks,
+            "volume": self.volumes,
+        }
         for entry in pools[kind]:
             if object_id in (entry.get("Id"), entry.get("Name")):
                 return dict(entry)
-        raise EngineError(ErrorKind.NOT_FOUND, f"inspect {kind} {object_id[:12]} failed: No such {kind}")
+        raise EngineError(
+            ErrorKind.NOT_FOUND,
+            f"inspect {kind} {object_id[:12]} failed: No such {kind}",
+        )
 
     def container_detail(self, container_id: str) -> ContainerDetail:
         """Build a detail record with fixed figures."""
         entry = self.inspect("container", container_id)
         never = entry["State"] == "created"
-        return convert.container_detail({
-            "Id": entry["Id"],
-            "RestartCount": 3 if entry["State"] == "restarting" else 0,
-            "HostConfig": {"RestartPolicy": {"Name": "unless-stopped"}},
-            "Config": {"Cmd": entry["Command"].split(), "Env": ["A=1"]},
-            "State": {
-                "StartedAt": "0001-01-01T00:00:00Z" if never else "2026-12-04T09:00:00Z",
-                "FinishedAt": "0001-01-01T00:00:00Z",
-                "ExitCode": 0,
-                "Pid": 0 if never else 4242,
-            },
-        })
+        return convert.container_detail(
+            {
+                "Id": entry["Id"],
+                "RestartCount": 3 if entry["State"] == "restarting" else 0,
+                "HostConfig": {"RestartPolicy": {"Name": "unless-stopped"}},
+                "Config": {"Cmd": entry["Command"].split(), "Env": ["A=1"]},
+                "State": {
+                    "StartedAt": "0001-01-01T00:00:00Z"
+                    if never
+                    else "2026-12-04T09:00:00Z",
+                    "FinishedAt": "0001-01-01T00:00:00Z",
+                    "ExitCode": 0,
+                    "Pid": 0 if never else 4242,
+                },
+            }
+        )
 
     def image_history(self, image_id: str) -> list[dict[str, Any]]:
         """Return two fixed layers."""
         self._check()
         return [
-            {"CreatedBy": "/bin/sh -c #(nop)  CMD [\"/app/serve\"]", "Size": 0},
-            {"CreatedBy": "/bin/sh -c #(nop) COPY dir:abc in /app", "Size": 180_000_000},
+            {"CreatedBy": '/bin/sh -c #(nop)  CMD ["/app/serve"]', "Size": 0},
+            {
+                "CreatedBy": "/bin/sh -c #(nop) COPY dir:abc in /app",
+                "Size": 180_000_000,
+            },
         ]
 
     def _record(self, action: str, object_id: str, **options: Any) -> None:
@@ -270,7 +444,9 @@ class FakeEngine:
         """Record a kill."""
         self._record("kill", container_id, signal=signal)
 
-    def remove_container(self, container_id: str, force: bool = False, volumes: bool = False) -> None:
+    def remove_container(
+        self, container_id: str, force: bool = False, volumes: bool = False
+    ) -> None:
         """Record a container removal."""
         self._record("remove", container_id, force=force, volumes=volumes)
 
@@ -299,6 +475,14 @@ class FakeEngine:
     def close_events(self) -> None:
         """End the event stream."""
         self._closed.set()
+
+    def stats_sampler(self, info: EngineInfo, interval: float) -> FakeSampler:
+        """Return a sampler that delivers two fixed sweeps, then waits."""
+        return FakeSampler(self)
+
+    def host_probe(self, info: EngineInfo) -> Any:
+        """Return a probe with fixed host figures."""
+        return FakeHostProbe()
 
     def logs(self, container_id: str, tail: int = 300) -> Any:
         """Return fixed log lines."""

@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.timer import Timer
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from . import messages as msg
 from .commands import EngineCommands
@@ -27,6 +27,7 @@ from .engine.errors import EngineError, ErrorKind
 from .state.records import EngineEvent
 from .state.store import EngineState
 from .state.events import EventBatch, backoff_delay
+from .stats_feed import StatsFeed
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,10 @@ RESYNC_SECONDS = 15.0
 EVENT_COALESCE_SECONDS = 0.05
 """Events arriving within this window are answered with one refresh."""
 
-MUTATING_ACTIONS = ("start", "stop", "restart", "pause", "kill", "remove", "shell")
+MUTATING_ACTIONS = (
+    "start", "stop", "restart", "pause", "kill", "remove", "shell",
+    "pull", "tag", "push", "build",
+)
 MUTATING_KEYS = {
     "u": "start",
     "s": "stop",
@@ -45,6 +49,10 @@ MUTATING_KEYS = {
     "K": "kill",
     "d": "remove",
     "e": "shell",
+    "P": "pull",
+    "t": "tag",
+    "U": "push",
+    "b": "build",
 }
 
 
@@ -75,6 +83,7 @@ class DockerTUI(App[None]):
         refresh_seconds: float = 2.0,
         clock: Callable[[], datetime] | None = None,
         follow_events: bool = True,
+        shell_command: str | None = None,
     ) -> None:
         super().__init__()
         self.endpoint = endpoint
@@ -83,13 +92,16 @@ class DockerTUI(App[None]):
         self.refresh_seconds = refresh_seconds
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.follow_events = follow_events
+        self.shell_command = shell_command
         self.state = EngineState()
         self.info = None
         self.connected = False
         self.generation = 0
         self.failures = 0
         self._pending = EventBatch()
+        self.stats = StatsFeed(self)
         self._flush_timer: Timer | None = None
+        self._event_load: Worker[None] | None = None
         self._retry_timer: Timer | None = None
         self._resync_timer: Timer | None = None
 
@@ -133,6 +145,7 @@ class DockerTUI(App[None]):
             self.load_lists()
         self._cancel_timer("_resync_timer")
         self._resync_timer = self.set_interval(RESYNC_SECONDS, self.resync)
+        self.stats.start(message.info, message.generation)
 
     @on(msg.EngineUnreachable)
     def retry_later(self, message: msg.EngineUnreachable) -> None:
@@ -141,6 +154,7 @@ class DockerTUI(App[None]):
             return
         self.connected = False
         self.state.stale = True
+        self.stats.stop()
         self.engine.close_events()
         delay = backoff_delay(self.failures)
         self.failures += 1
@@ -186,18 +200,34 @@ class DockerTUI(App[None]):
 
     def _flush_events(self) -> None:
         self._flush_timer = None
+        busy = self._event_load is not None and not self._event_load.is_finished
+        if busy:
+            # One refresh at a time: events arriving meanwhile wait in the batch,
+            # so a burst of thousands of events costs a few requests, not thousands.
+            self._flush_timer = self.set_timer(EVENT_COALESCE_SECONDS, self._flush_events)
+            return
         batch, self._pending = self._pending, EventBatch()
         if batch.removed_containers:
             change = self.state.containers.remove(batch.removed_containers)
             if change:
+                self._update_running()
                 self.main.show_change({"containers"})
+        ids: list[str] | None = None
+        if batch.container_ids and not batch.full_containers:
+            ids = sorted(batch.container_ids)
+        kinds = tuple(sorted(batch.kinds))
         if batch.full_containers:
-            self.load_lists(("containers",))
-        elif batch.container_ids:
-            self._load_containers(sorted(batch.container_ids), self.generation)
-        other_kinds = tuple(sorted(batch.kinds))
-        if other_kinds:
-            self.load_lists(other_kinds)
+            kinds = ("containers", *kinds)
+        if ids or kinds:
+            self._event_load = self._load_after_events(ids, kinds, self.generation)
+
+    @work(thread=True, group="lists", exit_on_error=False)
+    def _load_after_events(
+        self, ids: list[str] | None, kinds: tuple[str, ...], generation: int
+    ) -> None:
+        if ids:
+            self._load_containers_now(ids, generation)
+        self._load_now(kinds, generation)
 
     @on(msg.EventStreamDropped)
     def reopen_events(self, message: msg.EventStreamDropped) -> None:
@@ -223,6 +253,9 @@ class DockerTUI(App[None]):
 
     @work(thread=True, group="lists", exit_on_error=False)
     def _load(self, kinds: tuple[str, ...], generation: int) -> None:
+        self._load_now(kinds, generation)
+
+    def _load_now(self, kinds: tuple[str, ...], generation: int) -> None:
         listers = {
             "containers": self.engine.list_containers,
             "images": self.engine.list_images,
@@ -237,8 +270,7 @@ class DockerTUI(App[None]):
                 return
             self.post_message(msg.ListLoaded(kind, records, generation))
 
-    @work(thread=True, group="lists", exit_on_error=False)
-    def _load_containers(self, ids: list[str], generation: int) -> None:
+    def _load_containers_now(self, ids: list[str], generation: int) -> None:
         try:
             records = self.engine.list_containers(ids)
         except EngineError as error:
@@ -268,11 +300,31 @@ class DockerTUI(App[None]):
                 [key for key in message.ids if key not in found]
             ).removed
             change.removed.extend(gone)
+        if message.kind == "containers":
+            self._update_running()
         if self.state.stale and self.connected:
             self.state.stale = False
             self.main.show_change({"containers", "images", "networks", "volumes"})
         elif change:
             self.main.show_change({message.kind})
+
+    def _update_running(self) -> None:
+        """Give the sampler the containers that have counters to read."""
+        self.stats.set_running(
+            tuple(
+                (c.id, 0, c.network_mode)
+                for c in self.state.containers
+                if c.state in ("running", "paused")
+            )
+        )
+
+    @on(msg.StatsSampled)
+    def apply_stats(self, message: msg.StatsSampled) -> None:
+        """Derive rates from a sweep and show them."""
+        if message.generation != self.generation:
+            return
+        self.stats.apply(message)
+        self.main.show_stats()
 
     # Actions
 
@@ -298,6 +350,9 @@ class DockerTUI(App[None]):
         self.notify(message.error.message, title=message.title, severity="error", timeout=8)
         if message.error.is_connection_error:
             self.post_message(msg.EngineUnreachable(message.error, self.generation))
+        elif message.error.kind is ErrorKind.NOT_FOUND and self.connected:
+            # The object went away after the last list, so its row is stale.
+            self.load_lists()
 
     @on(msg.ActionDone)
     def show_action_done(self, message: msg.ActionDone) -> None:
@@ -353,7 +408,8 @@ class DockerTUI(App[None]):
             setattr(self, name, None)
 
     def on_unmount(self) -> None:
-        """Close the event stream so its thread ends with the app."""
+        """Close the event stream and the sampler so their threads end with the app."""
+        self.stats.stop()
         self.engine.close_events()
 
     def handle_event(self, event: EngineEvent) -> None:

@@ -63,6 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="seconds between resource samples (default 2)",
     )
+    parser.add_argument(
+        "--shell",
+        metavar="COMMAND",
+        default=os.environ.get("DOCKERTUI_SHELL") or None,
+        help="command the e key runs in a container (default: bash if present, "
+        "else sh; also DOCKERTUI_SHELL)",
+    )
     parser.add_argument("--version", action="version", version=f"dockertui {__version__}")
     return parser
 
@@ -105,7 +112,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_path = setup_logging()
     from .app import DockerTUI
 
-    app = DockerTUI(endpoint, read_only=args.read_only, refresh_seconds=args.refresh)
+    app = DockerTUI(
+        endpoint,
+        read_only=args.read_only,
+        refresh_seconds=args.refresh,
+        shell_command=args.shell,
+    )
     app.log_path = log_path
     app.run()
     return 0

@@ -89,3 +89,13 @@ class ActionDone(Message):
     """An action the operator asked for finished."""
 
     title: str
+
+
+@dataclass
+class StatsSampled(Message):
+    """A sweep of resource counters arrived, with the source it came from."""
+
+    samples: dict[str, Any]
+    source: str
+    host: Any
+    generation: int

@@ -200,7 +200,10 @@ class DetailPanel(VerticalScroll):
     """
 
     def compose(self):  # type: ignore[no-untyped-def]
-        """Add the one Static that holds the content."""
+        """Add the resource graphs and the Static that holds the fields."""
+        from dockertui.widgets.stats_panel import StatsPanel
+
+        yield StatsPanel(id="detail-stats")
         yield Static(Text("Nothing selected."), id="detail-body")
 
     def show(self, content: RenderableType) -> None:

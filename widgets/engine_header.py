@@ -64,6 +64,9 @@ class EngineHeader(Widget):
     totals: reactive[tuple[int, int, int]] = reactive((0, 0, 0))
     """Image, network and volume counts."""
 
+    stats_note: reactive[str] = reactive("")
+    """Where resource figures come from and which CPU scale is on."""
+
     read_only: reactive[bool] = reactive(False)
     """True when actions that change the engine are switched off."""
 
@@ -103,4 +106,6 @@ class EngineHeader(Widget):
         line.append("  ")
         line.append(f"■ {counts.stopped} stopped", self._style("stopped"))
         line.append(f"   {images} images  {networks} networks  {volumes} volumes")
+        if self.stats_note:
+            line.append(f"   {self.stats_note}", self._style("stopped"))
         return line

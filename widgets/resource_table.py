@@ -92,6 +92,10 @@ class ResourceTable(DataTable[Text]):
             return None
         return row_key.value
 
+    def shown_keys(self) -> list[str]:
+        """Return the keys of the shown rows, top to bottom."""
+        return list(self._order)
+
     def show_rows(
         self,
         columns: list[tuple[Column, int]],
@@ -102,7 +106,9 @@ class ResourceTable(DataTable[Text]):
         sort_reverse: bool = False,
     ) -> None:
         """Make the table show ``rows`` in this order, changing as little as possible."""
-        layout = [(column.key, width, column.key == sort_key) for column, width in columns]
+        layout = [
+            (column.key, width, column.key == sort_key) for column, width in columns
+        ]
         keep_key = self.cursor_key
         keep_index = self.cursor_row
         screen_offset = self.cursor_row - round(self.scroll_y)
@@ -207,7 +213,9 @@ class ResourceTable(DataTable[Text]):
             index = min(keep_index, self.row_count - 1)
         if index != self.cursor_row:
             self.move_cursor(row=index, animate=False, scroll=False)
-            self.scroll_to(y=max(index - screen_offset, 0), animate=False, immediate=True)
+            self.scroll_to(
+                y=max(index - screen_offset, 0), animate=False, immediate=True
+            )
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         """Turn a header click into a sort request for the screen."""

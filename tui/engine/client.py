@@ -277,6 +277,20 @@ class Engine:
         finally:
             api.timeout = previous
 
+    # Resource figures
+
+    def stats_sampler(self, info: EngineInfo, interval: float) -> Any:
+        """Return a ``StatsSampler`` for this engine (cgroup files or the API)."""
+        from .stats import StatsSampler
+
+        return StatsSampler(self, info, interval=interval)
+
+    def host_probe(self, info: EngineInfo) -> Any:
+        """Return a ``HostProbe`` that reads the engine host's figures."""
+        from .host import HostProbe
+
+        return HostProbe(info)
+
     # Streams
 
     def events(self) -> Iterator[EngineEvent]:

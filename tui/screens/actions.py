@@ -28,8 +28,12 @@ CONTAINER_ACTION_STATES = {
 }
 """Container states each action applies to; None means every state."""
 
-MUTATING = {"start", "stop", "restart", "pause", "kill", "remove", "shell"}
+MUTATING = {
+    "start", "stop", "restart", "pause", "kill", "remove", "shell",
+    "pull", "tag", "push", "build",
+}
 ANY_PANE = {"remove", "inspect"}
+IMAGE_ACTIONS = {"tag", "push"}
 VERBS = {
     "start": ("Start", "started"),
     "stop": ("Stop", "stopped"),
@@ -61,6 +65,11 @@ def is_available(screen: MainScreen, action: str) -> bool:
         return any(_applies(action, c) for c in _targets(screen))
     if action in ANY_PANE:
         return screen.selected_key() is not None
+    if action in IMAGE_ACTIONS:
+        key = screen.selected_key() or ""
+        if screen.current != "images" or not key:
+            return False
+        return action == "tag" or "|" in key
     return True
 
 
@@ -88,7 +97,9 @@ def simple(screen: MainScreen, action: str) -> None:
     for container in _targets(screen):
         if not _applies(action, container):
             continue
-        verb = "unpause" if action == "pause" and container.state == "paused" else action
+        verb = (
+            "unpause" if action == "pause" and container.state == "paused" else action
+        )
         calls = {
             "start": engine.start_container,
             "stop": engine.stop_container,
@@ -130,12 +141,12 @@ def logs(screen: MainScreen) -> None:
 
 def shell(screen: MainScreen) -> None:
     """Hand the terminal to a shell in the highlighted running container."""
-    from .. import shell as shell_module
+    from .shell import run_shell
 
     container = screen.selected_container()
     if container is None or screen.tui.read_only:
         return
-    shell_module.open_shell(screen.tui, container)
+    run_shell(screen.tui, screen.tui.engine, container, screen.tui.shell_command)
 
 
 def remove(screen: MainScreen) -> None:
@@ -235,13 +246,23 @@ def _plan_images(screen: MainScreen) -> None:
             return
         stopped_users += [clean(u.name) for u in image_users]
         lines.append(f"image {clean(tag or image.display_name)}  {image.short_id}")
-        plans.append((tag or image.id, f"{clean(tag or image.short_id)} removed", bool(image_users)))
+        plans.append(
+            (
+                tag or image.id,
+                f"{clean(tag or image.short_id)} removed",
+                bool(image_users),
+            )
+        )
     if not plans:
         return
     options = []
     if stopped_users:
         options.append(
-            Option("force", f"Force: stopped containers {', '.join(stopped_users)} use it", True)
+            Option(
+                "force",
+                f"Force: stopped containers {', '.join(stopped_users)} use it",
+                True,
+            )
         )
 
     def run(choices: dict[str, bool] | None) -> None:
@@ -261,7 +282,9 @@ def _plan_images(screen: MainScreen) -> None:
 
 def _plan_networks(screen: MainScreen) -> None:
     state = screen.tui.state
-    targets = [n for key in screen.marked_or_selected() if (n := state.networks.get(key))]
+    targets = [
+        n for key in screen.marked_or_selected() if (n := state.networks.get(key))
+    ]
     lines = []
     for network in targets:
         if network.predefined:
@@ -282,7 +305,11 @@ def _plan_networks(screen: MainScreen) -> None:
                 f"{names}. Disconnect or stop them first.",
             )
             return
-        note = f" (stopped containers attached: {', '.join(clean(u.name) for u in users)})" if users else ""
+        note = (
+            f" (stopped containers attached: {', '.join(clean(u.name) for u in users)})"
+            if users
+            else ""
+        )
         lines.append(f"network {clean(network.name)}  {network.short_id}{note}")
     if not targets:
         return
@@ -303,7 +330,9 @@ def _plan_networks(screen: MainScreen) -> None:
 def _plan_volumes(screen: MainScreen) -> None:
     state = screen.tui.state
     users_by_volume = state.volume_users()
-    targets = [v for key in screen.marked_or_selected() if (v := state.volumes.get(key))]
+    targets = [
+        v for key in screen.marked_or_selected() if (v := state.volumes.get(key))
+    ]
     for volume in targets:
         users = users_by_volume.get(volume.name, [])
         if users:
@@ -316,7 +345,10 @@ def _plan_volumes(screen: MainScreen) -> None:
             return
     if not targets:
         return
-    lines = [f"volume {clean(v.name)}  ({'anonymous' if v.anonymous else 'named'})" for v in targets]
+    lines = [
+        f"volume {clean(v.name)}  ({'anonymous' if v.anonymous else 'named'})"
+        for v in targets
+    ]
     lines.append("Its data is deleted and cannot be recovered.")
 
     def run(choices: dict[str, bool] | None) -> None:
@@ -330,3 +362,68 @@ def _plan_volumes(screen: MainScreen) -> None:
         screen.views["volumes"].marked.clear()
 
     screen.app.push_screen(ConfirmModal("Remove volumes?", lines), run)
+
+
+def disk(screen: MainScreen) -> None:
+    """Open the disk usage view; it offers cleanup unless read-only."""
+    from .disk import DiskScreen
+
+    screen.app.push_screen(
+        DiskScreen(screen.tui.engine, screen.tui.read_only),
+        lambda _: screen.tui.load_lists(),
+    )
+
+
+def pull(screen: MainScreen) -> None:
+    """Ask for an image reference and pull it with per-layer progress."""
+    from .image_ops import PullModal
+
+    if screen.tui.read_only:
+        screen.tui.notify_read_only("Pull")
+        return
+
+    def select(reference: str | None) -> None:
+        if reference:
+            screen.tui.load_lists(("images",))
+
+    screen.app.push_screen(PullModal(screen.tui.engine), select)
+
+
+def tag(screen: MainScreen) -> None:
+    """Add a tag to the highlighted image."""
+    from .image_ops import TagModal
+
+    key = screen.selected_key()
+    if screen.tui.read_only or screen.current != "images" or not key:
+        return
+    image_id, _, current = key.partition("|")
+    screen.app.push_screen(
+        TagModal(screen.tui.engine, image_id, current),
+        lambda reference: screen.tui.load_lists(("images",)) if reference else None,
+    )
+
+
+def push(screen: MainScreen) -> None:
+    """Push the highlighted image tag, with per-layer progress."""
+    from .image_ops import PushModal
+
+    key = screen.selected_key()
+    if screen.tui.read_only or screen.current != "images" or not key or "|" not in key:
+        return
+    screen.app.push_screen(PushModal(screen.tui.engine, key.partition("|")[2]))
+
+
+def build(screen: MainScreen) -> None:
+    """Build an image from a directory, then select it in the images pane."""
+    from .image_ops import BuildModal
+
+    if screen.tui.read_only:
+        screen.tui.notify_read_only("Build")
+        return
+
+    def select(image_id: str | None) -> None:
+        if image_id:
+            screen.tui.load_lists(("images",))
+            screen.select_when_listed("images", image_id)
+
+    screen.app.push_screen(BuildModal(screen.tui.engine), select)

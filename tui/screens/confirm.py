@@ -57,7 +57,9 @@ class ConfirmModal(ModalScreen[dict[str, bool] | None]):
             with VerticalScroll(id="dialog-list"):
                 yield Static(Text("\n".join(self.lines)))
             for option in self.options:
-                yield Checkbox(Text(option.label), option.default, id=f"option-{option.key}")
+                yield Checkbox(
+                    Text(option.label), option.default, id=f"option-{option.key}"
+                )
             yield Static("", id="dialog-warning")
             with Horizontal(id="dialog-buttons"):
                 yield Button(f"{self.confirm_label} (y)", variant="error", id="yes")
@@ -79,7 +81,9 @@ class ConfirmModal(ModalScreen[dict[str, bool] | None]):
         missing = [o for o in self.options if o.required and not choices[o.key]]
         if missing:
             warning = self.query_one("#dialog-warning", Static)
-            warning.update(Text(f"Tick “{missing[0].label}” first, or press n to cancel."))
+            warning.update(
+                Text(f"Tick “{missing[0].label}” first, or press n to cancel.")
+            )
             self.query_one(f"#option-{missing[0].key}", Checkbox).focus()
             return
         self.dismiss(choices)

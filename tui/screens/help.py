@@ -55,7 +55,10 @@ class HelpScreen(ModalScreen[None]):
         for key, description, available in self.rows:
             style = "" if available else "dim"
             suffix = "" if available else "  (not for this selection)"
-            table.add_row(Text(key_label(key), style=style), Text(description + suffix, style=style))
+            table.add_row(
+                Text(key_label(key), style=style),
+                Text(description + suffix, style=style),
+            )
         with VerticalScroll(id="help-dialog"):
             yield Label("Keys (escape closes)", id="help-title")
             yield Static(table)

@@ -36,7 +36,9 @@ def match_lines(text: Text, query: str) -> list[int]:
     if not query:
         return []
     needle = query.casefold()
-    return [i for i, line in enumerate(text.plain.split("\n")) if needle in line.casefold()]
+    return [
+        i for i, line in enumerate(text.plain.split("\n")) if needle in line.casefold()
+    ]
 
 
 class InspectScreen(Screen[None]):
@@ -68,7 +70,10 @@ class InspectScreen(Screen[None]):
         yield Label(Text(f"inspect {self.kind} {short}"), id="inspect-title")
         with VerticalScroll(id="inspect-scroll"):
             yield Static(Text("Reading…"), id="inspect-body")
-        yield Input(placeholder="search (enter: next match, escape: close search)", id="inspect-query")
+        yield Input(
+            placeholder="search (enter: next match, escape: close search)",
+            id="inspect-query",
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -92,7 +97,9 @@ class InspectScreen(Screen[None]):
         self.query_one("#inspect-body", Static).update(text)
 
     def _show_error(self, error: EngineError) -> None:
-        self.query_one("#inspect-body", Static).update(Text(error.message, style="bold red"))
+        self.query_one("#inspect-body", Static).update(
+            Text(error.message, style="bold red")
+        )
 
     def action_search(self) -> None:
         """Open the search line."""

@@ -16,12 +16,24 @@ from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from dockertui.widgets.detail_panel import DetailPanel
 from dockertui.widgets.engine_header import EngineHeader
+from dockertui.widgets.host_bar import HostBar
 from dockertui.widgets.resource_table import ResourceTable
+from dockertui.widgets.stats_panel import StatsPanel
 
 from .. import messages as msg
 from ..engine.errors import EngineError
 from ..state.records import ContainerRecord, EngineInfo
-from ..state.views import COLUMNS, PANES, ROW_BUILDERS, Row, filter_rows, fit_columns, sort_rows
+from ..state.views import (
+    COLUMNS,
+    PANES,
+    ROW_BUILDERS,
+    Row,
+    filter_rows,
+    fit_columns,
+    sort_rows,
+    with_stats,
+)
+from ..stats_feed import CPU_MODE_NAMES
 from . import actions, details
 
 if TYPE_CHECKING:
@@ -35,6 +47,9 @@ PANE_TITLES = {
     "networks": "3 Networks",
     "volumes": "4 Volumes",
 }
+RENDER_DELAY_SECONDS = 0.1
+"""Changes arriving within this window are drawn together."""
+
 DETAIL_DELAY_SECONDS = 0.15
 """How long the cursor must rest on a container before its detail is read."""
 
@@ -62,13 +77,32 @@ class MainScreen(Screen[None]):
         Binding("2", "show_pane('images')", "Images", show=False, id="pane-2"),
         Binding("3", "show_pane('networks')", "Networks", show=False, id="pane-3"),
         Binding("4", "show_pane('volumes')", "Volumes", show=False, id="pane-4"),
-        Binding("tab", "next_pane(1)", "Next pane", show=False, priority=True, id="next-pane"),
-        Binding("shift+tab", "next_pane(-1)", "Previous pane", show=False, priority=True, id="prev-pane"),
+        Binding(
+            "tab",
+            "next_pane(1)",
+            "Next pane",
+            show=False,
+            priority=True,
+            id="next-pane",
+        ),
+        Binding(
+            "shift+tab",
+            "next_pane(-1)",
+            "Previous pane",
+            show=False,
+            priority=True,
+            id="prev-pane",
+        ),
         Binding("slash", "filter", "Filter", id="filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
+        Binding(
+            "escape", "clear_filter", "Clear filter", show=False, id="clear-filter"
+        ),
         Binding("o", "cycle_sort", "Sort", id="sort"),
         Binding("O", "reverse_sort", "Reverse sort", show=False, id="reverse-sort"),
         Binding("a", "toggle_all", "All/running", id="toggle-all"),
+        Binding("c", "sort_by('cpu')", "Sort CPU", show=False, id="sort-cpu"),
+        Binding("m", "sort_by('memory')", "Sort memory", show=False, id="sort-memory"),
+        Binding("C", "cycle_cpu_scale", "CPU scale", show=False, id="cpu-scale"),
         Binding("space", "toggle_mark", "Mark", show=False, id="mark"),
         Binding("u", "start", "Start", id="start"),
         Binding("s", "stop", "Stop", id="stop"),
@@ -79,6 +113,13 @@ class MainScreen(Screen[None]):
         Binding("i", "inspect", "Inspect", id="inspect"),
         Binding("l", "logs", "Logs", id="logs"),
         Binding("e", "shell", "Shell", id="shell"),
+        Binding("D", "disk", "Disk usage", id="disk"),
+        Binding("P", "pull", "Pull", show=False, id="pull"),
+        Binding("t", "tag", "Tag", show=False, id="tag"),
+        Binding("U", "push", "Push", show=False, id="push"),
+        Binding("b", "build", "Build", show=False, id="build"),
+        Binding("asterisk", "mark_all", "Mark all", show=False, id="mark-all"),
+        Binding("exclamation_mark", "invert_marks", "Invert marks", show=False, id="invert-marks"),
         Binding("R", "reconnect", "Reconnect", show=False, id="reconnect"),
     ]
 
@@ -89,6 +130,9 @@ class MainScreen(Screen[None]):
         self.current = "containers"
         self._detail_timer: Timer | None = None
         self.details = details.DetailCache()
+        self.pending_selection: tuple[str, str] | None = None
+        self._dirty: set[str] = set(PANES)
+        self._render_timer: Timer | None = None
 
     @property
     def tui(self) -> DockerTUI:
@@ -98,6 +142,7 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Lay out the header, the panes with their filter, the detail and the footer."""
         yield EngineHeader(id="header")
+        yield HostBar(id="host")
         yield Static(id="banner")
         with Container(id="body"):
             with Vertical(id="lists"):
@@ -105,7 +150,10 @@ class MainScreen(Screen[None]):
                     for kind in PANES:
                         with TabPane(PANE_TITLES[kind], id=f"pane-{kind}"):
                             yield ResourceTable(id=f"table-{kind}")
-                yield Input(placeholder="filter: text in any column (escape clears)", id="filter")
+                yield Input(
+                    placeholder="filter: text in any column (escape clears)",
+                    id="filter",
+                )
             yield DetailPanel(id="detail")
         yield Footer()
 
@@ -116,6 +164,7 @@ class MainScreen(Screen[None]):
         header.read_only = self.tui.read_only
         self.query_one("#filter", Input).display = False
         self.query_one("#banner", Static).display = False
+        self.query_one(HostBar).display = False
         self.table("containers").focus()
 
     def on_resize(self) -> None:
@@ -151,19 +200,28 @@ class MainScreen(Screen[None]):
         self.show_change(set(PANES))
 
     def show_change(self, kinds: set[str]) -> None:
-        """Redraw the panes of ``kinds`` (and those derived from them) and the header."""
-        if not self.is_mounted:
-            return
+        """Mark panes for redraw; the shown one is redrawn at most every 0.1 s.
+
+        Hidden panes are redrawn when they are shown, so a burst of events
+        costs one redraw of one table.
+        """
+        if "containers" in kinds:
+            kinds = kinds | {"images", "networks", "volumes"}
+        self._dirty |= kinds
+        if self._render_timer is None and self.is_mounted:
+            self._render_timer = self.set_timer(RENDER_DELAY_SECONDS, self._render_dirty)
+
+    def _render_dirty(self) -> None:
+        self._render_timer = None
         state = self.tui.state
         header = self.query_one(EngineHeader)
         header.counts = state.counts()
         header.totals = (len(state.images), len(state.networks), len(state.volumes))
-        if "containers" in kinds:
-            kinds = kinds | {"images", "networks", "volumes"}
-        with self.app.batch_update():
-            for kind in PANES:
-                if kind in kinds:
-                    self._render_pane(kind)
+        if self.current in self._dirty:
+            self._dirty.discard(self.current)
+            with self.app.batch_update():
+                self._render_pane(self.current)
+        self._apply_pending_selection()
         self._update_tab_labels()
         self.schedule_detail()
 
@@ -175,12 +233,13 @@ class MainScreen(Screen[None]):
         width = max(full_width - 5, 30)
         columns = fit_columns(COLUMNS[kind], width)
         rows = ROW_BUILDERS[kind](self.tui.state, self.tui.clock())
-        if kind == "containers" and self.running_only:
-            by_id = self.tui.state.containers.by_id
-            rows = [row for row in rows if by_id[row.key].is_running]
+        if kind == "containers":
+            rows = self._container_rows(rows, columns)
         view.rows = {row.key: row for row in rows}
         view.marked &= set(view.rows)
-        shown = filter_rows(rows, view.filter_text, [column.key for column, _ in columns])
+        shown = filter_rows(
+            rows, view.filter_text, [column.key for column, _ in columns]
+        )
         shown = sort_rows(shown, view.sort_key, view.sort_reverse)
         table.show_rows(
             columns,
@@ -190,6 +249,77 @@ class MainScreen(Screen[None]):
             sort_key=view.sort_key,
             sort_reverse=view.sort_reverse,
         )
+
+    def _container_rows(self, rows: list[Row], columns: list) -> list[Row]:  # type: ignore[type-arg]
+        if self.running_only:
+            by_id = self.tui.state.containers.by_id
+            rows = [row for row in rows if by_id[row.key].is_running]
+        spark_width = next((w for c, w in columns if c.key == "cpu_history"), 12)
+        stats = self.tui.stats
+        rows = with_stats(rows, stats.tracker, stats.cpu_mode, spark_width)
+        if all(column.key != "health" for column, _ in columns):
+            # Without a health column the badge stays in the status text.
+            rows = [
+                Row(r.key, {**r.cells, "status": r.cells["status_health"]}, r.sort_values, r.tone)
+                for r in rows
+            ]
+        return rows
+
+    def show_stats(self) -> None:
+        """Show a new sweep of resource figures: table cells, host bar, detail."""
+        if not self.is_mounted:
+            return
+        stats = self.tui.stats
+        host_bar = self.query_one(HostBar)
+        host_bar.figures = stats.host
+        host_bar.display = stats.host is not None
+        self.query_one(EngineHeader).stats_note = (
+            f"stats: {stats.source} · {CPU_MODE_NAMES[stats.cpu_mode]}" if stats.source else ""
+        )
+        if self.current == "containers":
+            self._render_pane("containers")
+        else:
+            self._dirty.add("containers")
+        self._show_container_stats()
+
+    def _show_container_stats(self) -> None:
+        panel = self.query_one(StatsPanel)
+        container = self.selected_container()
+        panel.display = container is not None and container.state in ("running", "paused")
+        if not panel.display or container is None:
+            return
+        self._place_graphs(panel)
+        tracker = self.tui.stats.tracker
+        panel.show_stats(
+            tracker.latest(container.id),
+            tracker.history(container.id),
+            self.tui.stats.cpu_mode,
+            self.tui.stats.source,
+        )
+
+    def _place_graphs(self, panel: StatsPanel) -> None:
+        """Put the graphs above the fields when the detail is tall, else below."""
+        detail = self.query_one(DetailPanel)
+        body = detail.query_one("#detail-body")
+        graphs_first = detail.size.height >= 16
+        index_of = detail.children.index
+        if graphs_first and index_of(panel) > index_of(body):
+            detail.move_child(panel, before=body)
+        elif not graphs_first and index_of(panel) < index_of(body):
+            detail.move_child(panel, after=body)
+
+    def action_sort_by(self, column_key: str) -> None:
+        """Sort the containers pane by one figure, largest first."""
+        self.action_show_pane("containers")
+        view = self.views["containers"]
+        view.sort_key, view.sort_reverse = column_key, True
+        self._render_pane("containers")
+
+    def action_cycle_cpu_scale(self) -> None:
+        """Switch CPU figures between one core, the whole host and the limit."""
+        name = self.tui.stats.next_cpu_mode()
+        self.notify(name, timeout=3)
+        self.show_stats()
 
     def _update_tab_labels(self) -> None:
         tabs = self.query_one(TabbedContent)
@@ -236,6 +366,9 @@ class MainScreen(Screen[None]):
         """Track which pane is shown and focus its table."""
         pane_id = event.pane.id or ""
         self.current = pane_id.removeprefix("pane-")
+        if self.current in self._dirty:
+            self._dirty.discard(self.current)
+            self._render_pane(self.current)
         self.table(self.current).focus()
         self.refresh_bindings()
         self.schedule_detail()
@@ -243,6 +376,7 @@ class MainScreen(Screen[None]):
     def schedule_detail(self) -> None:
         """Show what is known of the selection now, and read the rest shortly."""
         self.query_one(DetailPanel).show(details.render(self))
+        self._show_container_stats()
         if self._detail_timer is not None:
             self._detail_timer.stop()
         self._detail_timer = self.set_timer(DETAIL_DELAY_SECONDS, self._read_detail)
@@ -257,7 +391,9 @@ class MainScreen(Screen[None]):
     def _load_detail(self, kind: str, key: str) -> None:
         try:
             if kind == "container":
-                self.post_message(msg.DetailLoaded(self.tui.engine.container_detail(key)))
+                self.post_message(
+                    msg.DetailLoaded(self.tui.engine.container_detail(key))
+                )
             else:
                 history = self.tui.engine.image_history(key)
                 layers = [
@@ -308,7 +444,8 @@ class MainScreen(Screen[None]):
         field.value = ""
         field.display = False
         self.table(self.current).focus()
-        self.show_change({self.current})
+        self._render_pane(self.current)
+        self._update_tab_labels()
 
     @on(Input.Changed, "#filter")
     def apply_filter(self, event: Input.Changed) -> None:
@@ -331,7 +468,7 @@ class MainScreen(Screen[None]):
         shown = [key for key in keys if key in self._shown_columns()] or keys
         position = shown.index(view.sort_key) if view.sort_key in shown else -1
         view.sort_key = shown[(position + 1) % len(shown)]
-        view.sort_reverse = False
+        view.sort_reverse = self._descending(view.sort_key)
         self._render_pane(self.current)
 
     def action_reverse_sort(self) -> None:
@@ -347,8 +484,14 @@ class MainScreen(Screen[None]):
         if view.sort_key == event.column_key:
             view.sort_reverse = not view.sort_reverse
         else:
-            view.sort_key, view.sort_reverse = event.column_key, False
+            view.sort_key = event.column_key
+            view.sort_reverse = self._descending(event.column_key)
         self._render_pane(self.current)
+
+    def _descending(self, column_key: str) -> bool:
+        columns = {column.key: column for column in COLUMNS[self.current]}
+        column = columns.get(column_key)
+        return bool(column and column.descending)
 
     def _shown_columns(self) -> list[str]:
         table = self.table(self.current)
@@ -357,7 +500,8 @@ class MainScreen(Screen[None]):
     def action_toggle_all(self) -> None:
         """Show all containers, or only running ones."""
         self.running_only = not self.running_only
-        self.show_change({"containers"})
+        self._render_pane("containers")
+        self._update_tab_labels()
 
     def action_toggle_mark(self) -> None:
         """Mark or unmark the highlighted row, then move down."""
@@ -369,6 +513,58 @@ class MainScreen(Screen[None]):
         self._render_pane(self.current)
         table = self.table(self.current)
         table.action_cursor_down()
+
+    def action_mark_all(self) -> None:
+        """Mark every shown row of the pane, or clear the marks if all are marked."""
+        view = self.views[self.current]
+        shown = set(self.table(self.current).shown_keys())
+        view.marked = set() if shown <= view.marked else view.marked | shown
+        self._render_pane(self.current)
+        self.refresh_bindings()
+
+    def action_invert_marks(self) -> None:
+        """Mark the shown rows that are not marked, and unmark the others."""
+        view = self.views[self.current]
+        view.marked = set(self.table(self.current).shown_keys()) ^ view.marked
+        self._render_pane(self.current)
+        self.refresh_bindings()
+
+    def action_disk(self) -> None:
+        """Open the disk usage view with its cleanup actions."""
+        actions.disk(self)
+
+    def action_pull(self) -> None:
+        """Pull an image by name."""
+        actions.pull(self)
+
+    def action_tag(self) -> None:
+        """Add a tag to the highlighted image."""
+        actions.tag(self)
+
+    def action_push(self) -> None:
+        """Push the highlighted image tag to its registry."""
+        actions.push(self)
+
+    def action_build(self) -> None:
+        """Build an image from a directory with a Dockerfile."""
+        actions.build(self)
+
+    def select_when_listed(self, kind: str, key_prefix: str) -> None:
+        """Move the cursor to the first row whose key starts with ``key_prefix``."""
+        self.pending_selection = (kind, key_prefix)
+        self._apply_pending_selection()
+
+    def _apply_pending_selection(self) -> None:
+        if self.pending_selection is None:
+            return
+        kind, prefix = self.pending_selection
+        table = self.table(kind)
+        for index, key in enumerate(table.shown_keys()):
+            if key.startswith(prefix):
+                self.action_show_pane(kind)
+                table.move_cursor(row=index)
+                self.pending_selection = None
+                return
 
     def action_reconnect(self) -> None:
         """Retry the engine now, or re-read everything when connected."""

@@ -74,6 +74,6 @@ class EventBatch:
             self.full_containers = True
 
 
-def backoff_delay(failures: int, first: float = 1.0, cap: float = 15.0) -> float:
-    """Return seconds to wait before retry number ``failures + 1``: 1, 2, 4 … 15."""
+def backoff_delay(failures: int, first: float = 2.0, cap: float = 15.0) -> float:
+    """Return seconds to wait before retry number ``failures + 1``: 2, 4, 8, 15."""
     return min(cap, first * (2 ** min(failures, 10)))

@@ -46,7 +46,9 @@ def clean(text: str, keep_newlines: bool = False) -> str:
     text = strip_escapes(text)
     if keep_newlines:
         text = text.replace("\r\n", "\n")
-        lines = [_CONTROL.sub("", line.replace("\t", "    ")) for line in text.split("\n")]
+        lines = [
+            _CONTROL.sub("", line.replace("\t", "    ")) for line in text.split("\n")
+        ]
         return "\n".join(lines)
     text = text.replace("\t", " ").replace("\r\n", " ").replace("\n", " ")
     return _CONTROL.sub("", text)
@@ -74,6 +76,9 @@ def split_sgr(text: str) -> list[tuple[str, str]]:
 def cell_width(text: str) -> int:
     """Return how many terminal cells ``text`` takes: wide East Asian characters
     and most emoji take two, combining marks none."""
+    if text.isascii():
+        # Every ASCII character takes one cell, as _char_width counts it.
+        return len(text)
     return sum(_char_width(ch) for ch in text)
 
 

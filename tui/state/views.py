@@ -12,6 +12,7 @@ from typing import Any
 
 from . import format as fmt
 from .records import ContainerRecord, Health
+from .stats import ContainerStats, StatsTracker
 from .store import EngineState
 from .text import cell_width, clean, ellipsize_middle, take_cells
 
@@ -35,6 +36,8 @@ class Column:
     max_width: int = 0
     cut_middle: bool = False
     align_right: bool = False
+    descending: bool = False
+    """True for figures whose first sort shows the largest value first."""
 
 
 @dataclass(frozen=True)
@@ -49,16 +52,25 @@ class Row:
 
 CONTAINER_COLUMNS = (
     Column("name", "Name", 16, 0, flexible=True, max_width=40, cut_middle=True),
-    Column("status", "Status", 22, 1, flexible=True, max_width=30),
-    Column("image", "Image", 14, 2, flexible=True, max_width=30, cut_middle=True),
-    Column("health", "Health", 9, 3),
-    Column("ports", "Ports", 16, 5, flexible=True, max_width=40),
-    Column("project", "Project", 10, 6, flexible=True, max_width=20),
-    Column("created", "Created", 14, 4),
-    Column("id", "ID", 12, 7),
+    Column("status", "Status", 18, 1, flexible=True, max_width=30),
+    Column("cpu", "CPU", 7, 2, align_right=True, descending=True),
+    Column("memory", "Memory", 8, 3, align_right=True, descending=True),
+    Column("image", "Image", 14, 4, flexible=True, max_width=30, cut_middle=True),
+    Column("health", "Health", 9, 5),
+    Column("mem_limit", "Limit", 14, 6, descending=True),
+    Column("net_io", "Net rx / tx", 19, 7, descending=True),
+    Column("block_io", "Block r / w", 19, 9, descending=True),
+    Column("pids", "PIDs", 5, 10, align_right=True, descending=True),
+    Column("created", "Created", 14, 8),
+    Column("ports", "Ports", 16, 11, flexible=True, max_width=40),
+    Column("project", "Project", 10, 12, flexible=True, max_width=20),
+    Column("cpu_history", "CPU history", 12, 14),
+    Column("id", "ID", 12, 13),
 )
 IMAGE_COLUMNS = (
-    Column("name", "Repository:Tag", 24, 0, flexible=True, max_width=60, cut_middle=True),
+    Column(
+        "name", "Repository:Tag", 24, 0, flexible=True, max_width=60, cut_middle=True
+    ),
     Column("id", "ID", 12, 5),
     Column("size", "Size", 7, 2, align_right=True),
     Column("created", "Created", 14, 4),
@@ -130,10 +142,11 @@ def container_tone(container: ContainerRecord) -> str:
     return "stopped"
 
 
-def _status_text(container: ContainerRecord) -> str:
+def _status_text(container: ContainerRecord, keep_health: bool = False) -> str:
     status = container.status or container.state
     for marker in ("(health: starting)", "(unhealthy)", "(healthy)"):
-        status = status.replace(marker, "")
+        if not keep_health:
+            status = status.replace(marker, "")
     status = clean(status).strip()
     if container.state not in _KNOWN_STATES:
         return (
@@ -158,6 +171,7 @@ def container_rows(state: EngineState, now: datetime) -> list[Row]:
                 cells={
                     "name": clean(container.name),
                     "status": _status_text(container),
+                    "status_health": _status_text(container, keep_health=True),
                     "image": clean(container.image),
                     "health": container.health.value,
                     "ports": ports,
@@ -284,15 +298,89 @@ def filter_rows(rows: list[Row], text: str, column_keys: list[str]) -> list[Row]
 
 
 def sort_rows(rows: list[Row], column_key: str, reverse: bool = False) -> list[Row]:
-    """Sort rows by one column; ties keep a stable order by name then key."""
+    """Sort rows by one column; ties keep a stable order by name then key.
 
-    def sort_key(row: Row) -> tuple[Any, str, str]:
-        value = row.sort_values.get(column_key)
+    Rows without a value in the column (a dash) sort as the smallest, so a
+    descending sort by CPU puts stopped containers last.
+    """
+
+    def sort_key(row: Row) -> tuple[int, Any, str, str]:
+        value = row.sort_values.get(column_key, _TEXT)
+        name = row.cells.get("name", "").casefold()
+        if value is _TEXT:
+            return (1, row.cells.get(column_key, "").casefold(), name, row.key)
         if value is None:
-            value = row.cells.get(column_key, "").casefold()
-        return (value, row.cells.get("name", "").casefold(), row.key)
+            return (0, 0, name, row.key)
+        return (1, value, name, row.key)
 
     return sorted(rows, key=sort_key, reverse=reverse)
+
+
+_TEXT = object()
+
+
+def with_stats(
+    rows: list[Row], tracker: StatsTracker, cpu_mode: str, spark_width: int = 12
+) -> list[Row]:
+    """Add the resource figures of each container to its row; a dash when none."""
+    from .stats_format import cpu_value, stats_cells
+
+    result = []
+    for row in rows:
+        latest = tracker.latest(row.key)
+        cells = dict(row.cells)
+        cells.update(stats_cells(latest, cpu_mode))
+        cells["mem_limit"] = _limit_text(latest)
+        used = latest.mem_used if latest else None
+        cells["memory"] = fmt.binary_size(used) if used is not None else "-"
+        history = tracker.history(row.key) if latest else ()
+        cells["cpu_history"] = spark(
+            [cpu_value(point, cpu_mode) or 0.0 for point in history], spark_width
+        )
+        sort_values = dict(row.sort_values)
+        sort_values.update(
+            {
+                "cpu": cpu_value(latest, cpu_mode) if latest else None,
+                "memory": latest.mem_used if latest else None,
+                "mem_limit": latest.mem_limit if latest else None,
+                "net_io": _total_rate(latest.net_rx_rate, latest.net_tx_rate) if latest else None,
+                "block_io": _total_rate(latest.blk_read_rate, latest.blk_write_rate)
+                if latest
+                else None,
+                "pids": latest.pids if latest else None,
+                "cpu_history": cpu_value(latest, cpu_mode) if latest else None,
+            }
+        )
+        result.append(Row(row.key, cells, sort_values, row.tone))
+    return result
+
+
+def _limit_text(latest: ContainerStats | None) -> str:
+    if latest is None or latest.mem_used is None:
+        return "-"
+    if latest.mem_limit is None:
+        return "no limit"
+    percent = f" {latest.mem_percent:.0f}%" if latest.mem_percent is not None else ""
+    return f"{fmt.binary_size(latest.mem_limit)}{percent}"
+
+
+def _total_rate(first: float | None, second: float | None) -> float | None:
+    if first is None and second is None:
+        return None
+    return (first or 0.0) + (second or 0.0)
+
+
+SPARK_BLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+def spark(values: list[float], width: int, ceiling: float = 100.0) -> str:
+    """Draw the last ``width`` values as block characters, full at ``ceiling``."""
+    if not values:
+        return "-"
+    top = max(ceiling, max(values))
+    levels = len(SPARK_BLOCKS) - 1
+    recent = values[-width:]
+    return "".join(SPARK_BLOCKS[min(levels, round(v / top * levels))] for v in recent)
 
 
 def fit_text(text: str, width: int, cut_middle: bool = False) -> str:

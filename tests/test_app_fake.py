@@ -1,0 +1,407 @@
+"""Pilot tests on the fake engine: keys, dialogs, read-only and engine faults.
+
+The fake gives fixed data and states a real engine cannot produce on demand
+(dead, removing, unknown); the real-engine tests in test_app_engine.py cover
+the same keys against dockerd.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+
+from dockertui.app import DockerTUI
+from dockertui.engine.errors import EngineError, ErrorKind
+from dockertui.screens.confirm import ConfirmModal
+from dockertui.widgets.resource_table import ResourceTable
+
+from fake_engine import CONTAINERS, FROZEN_NOW, IMAGES, FakeEngine
+
+SIZE = (120, 36)
+
+
+def make_app(engine: FakeEngine | None = None, **options: Any) -> DockerTUI:
+    fake = engine or FakeEngine()
+    return DockerTUI(fake.endpoint, engine=fake, clock=lambda: FROZEN_NOW, **options)
+
+
+def container_id(name: str) -> str:
+    return next(c["Id"] for c in CONTAINERS if c["Names"][0] == f"/{name}")
+
+
+async def select(app: DockerTUI, pilot: Any, kind: str, key: str) -> None:
+    table = app.main.table(kind)
+    table.move_cursor(row=table.get_row_index(key))
+    await pilot.pause()
+
+
+async def ready(pilot: Any) -> None:
+    await pilot.pause(0.2)
+    await pilot.pause()
+
+
+async def settle(app: DockerTUI) -> None:
+    """Wait for every worker but the long-lived event stream."""
+    workers = [w for w in app.workers if w.group not in ("events", "stats")]
+    if workers:
+        await app.workers.wait_for_complete(workers)
+
+
+def cell_texts(table: ResourceTable, key: str) -> list[str]:
+    return [cell.plain if isinstance(cell, Text) else str(cell) for cell in table.get_row(key)]
+
+
+async def test_lists_every_kind() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.main.table("containers").row_count == len(CONTAINERS)
+        for key, kind, count in (("2", "images", 5), ("3", "networks", 4), ("4", "volumes", 2)):
+            await pilot.press(key)
+            assert app.main.table(kind).row_count == count
+
+
+async def test_number_keys_switch_panes() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for key, kind in (("2", "images"), ("3", "networks"), ("4", "volumes"), ("1", "containers")):
+            await pilot.press(key)
+            assert app.main.current == kind
+        await pilot.press("tab")
+        assert app.main.current == "images"
+
+
+async def test_filter_then_escape() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"shop-")
+        table = app.main.table("containers")
+        assert table.row_count == 2
+        await pilot.press("escape")
+        assert table.row_count == len(CONTAINERS)
+
+
+async def test_toggle_running_only() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        table = app.main.table("containers")
+        assert table.row_count == 7  # running, restarting and paused
+        await pilot.press("a")
+        assert table.row_count == len(CONTAINERS)
+
+
+async def test_sort_cycle_changes_order() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        table = app.main.table("containers")
+        await pilot.press("o")
+        assert app.main.views["containers"].sort_key == "cpu"
+        assert app.main.views["containers"].sort_reverse
+        first = table.coordinate_to_cell_key((0, 0)).row_key.value
+        await pilot.press("O")
+        assert not app.main.views["containers"].sort_reverse
+        assert table.coordinate_to_cell_key((0, 0)).row_key.value != first
+
+
+async def test_stop_offered_only_when_running() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await select(app, pilot, "containers", container_id("batch-import"))
+        assert app.main.check_action("stop", ()) is False
+        assert app.main.check_action("start", ()) is True
+        await select(app, pilot, "containers", container_id("frozen-job"))
+        assert app.main.check_action("start", ()) is False
+        assert app.main.check_action("pause", ()) is True
+        await select(app, pilot, "containers", container_id("odd-one"))
+        assert app.main.check_action("start", ()) is False
+        assert app.main.check_action("remove", ()) is True
+
+
+async def test_stop_key_on_running() -> None:
+    fake = FakeEngine()
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await select(app, pilot, "containers", container_id("shop-web"))
+        await pilot.press("s")
+        await settle(app)
+        assert ("stop", container_id("shop-web"), {"timeout": 10}) in fake.actions
+
+
+async def test_pause_key_unpauses_paused() -> None:
+    fake = FakeEngine()
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await select(app, pilot, "containers", container_id("frozen-job"))
+        await pilot.press("p")
+        await settle(app)
+        assert fake.actions[-1][:2] == ("unpause", container_id("frozen-job"))
+
+
+async def test_stop_key_on_exited_explains() -> None:
+    fake = FakeEngine()
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await select(app, pilot, "containers", container_id("batch-import"))
+        await pilot.press("s")
+        await pilot.pause()
+        assert fake.actions == []
+        assert any("exited" in str(n.message) for n in app._notifications)
+
+
+async def test_remove_running_needs_force() -> None:
+    fake = FakeEngine()
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await select(app, pilot, "containers", container_id("shop-web"))
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)  # force not ticked yet
+        app.screen.query_one("#option-force").value = True
+        await pilot.press("y")
+        await settle(app)
+        assert fake.actions == [
+            ("remove", container_id("shop-web"), {"force": True, "volumes": False})
+        ]
+
+
+async def test_remove_cancel_with_n() -> None:
+    fake = FakeEngine()
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await select(app, pilot, "containers", container_id("batch-import"))
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmModal)
+        assert fake.actions == []
+
+
+async def test_remove_image_in_use_refused() -> None:
+    fake = FakeEngine()
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        await select(app, pilot, "images", IMAGES[1]["Id"] + "|postgres:16")
+        await pilot.press("d")
+        await pilot.pause()
+        # postgres:16 shares the image with redis:7, so this is an untag.
+        assert isinstance(app.screen, ConfirmModal)
+        assert "untag postgres:16" in "\n".join(app.screen.lines)
+        await pilot.press("y")
+        await settle(app)
+        assert fake.actions == [("remove image", "postgres:16", {"force": False})]
+
+
+async def test_remove_last_tag_of_running_image() -> None:
+    fake = FakeEngine()
+    fake.images[0] = dict(fake.images[0], RepoTags=["shop/web:1.4"])
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        await select(app, pilot, "images", IMAGES[0]["Id"] + "|shop/web:1.4")
+        await pilot.press("d")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmModal)
+        assert any("used by running containers" in str(n.message) for n in app._notifications)
+        assert fake.actions == []
+
+
+async def test_predefined_network_refused() -> None:
+    fake = FakeEngine()
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("3")
+        bridge = next(n["Id"] for n in fake.networks if n["Name"] == "bridge")
+        await select(app, pilot, "networks", bridge)
+        await pilot.press("d")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmModal)
+        assert any("predefined" in str(n.message) for n in app._notifications)
+
+
+async def test_volume_in_use_names_users() -> None:
+    fake = FakeEngine()
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("4")
+        await select(app, pilot, "volumes", "shop-data")
+        await pilot.press("d")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmModal)
+        assert any("shop-web (running)" in str(n.message) for n in app._notifications)
+
+
+async def test_read_only_hides_and_refuses() -> None:
+    fake = FakeEngine()
+    app = make_app(fake, read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await select(app, pilot, "containers", container_id("shop-web"))
+        for action in ("start", "stop", "restart", "pause", "kill", "remove", "shell"):
+            assert app.main.check_action(action, ()) is False
+        assert app.main.check_action("inspect", ()) is True
+        await pilot.press("s")
+        await pilot.press("d")
+        await pilot.pause()
+        app.main.action_stop()
+        app.main.action_remove()
+        await settle(app)
+        assert fake.actions == []
+        messages = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("Stop:") and "--read-only" in m for m in messages)
+        assert any(m.startswith("Remove:") and "--read-only" in m for m in messages)
+
+
+async def test_markup_in_names_and_labels_literal() -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        key = container_id("label-[bold]markup[/bold]")
+        await select(app, pilot, "containers", key)
+        cells = cell_texts(app.main.table("containers"), key)
+        assert "label-[bold]markup[/bold]" in cells
+        await pilot.pause(0.3)
+        body = app.main.query_one("#detail-body")
+        rendered = app.main.query_one("#detail").render_lines
+        assert rendered is not None
+        assert body is not None
+
+
+async def test_unreachable_engine_banner_and_retry() -> None:
+    error = EngineError(ErrorKind.NO_SOCKET, "Cannot connect to the Docker daemon: no socket at /x.", "Start it.")
+    fake = FakeEngine(unreachable=error)
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        banner = app.main.query_one("#banner")
+        assert banner.display
+        assert "no socket at /x" in str(banner.render())
+        assert not app.connected
+        fake.unreachable = None
+        await pilot.press("R")
+        await pilot.pause(0.3)
+        assert app.connected
+        assert not banner.display
+        assert app.main.table("containers").row_count == len(CONTAINERS)
+
+
+async def test_engine_lost_keeps_rows_stale() -> None:
+    fake = FakeEngine()
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        fake.unreachable = EngineError(ErrorKind.REFUSED, "Connection refused by x.")
+        fake.close_events()
+        await pilot.pause(0.3)
+        assert app.state.stale
+        assert app.main.table("containers").row_count == len(CONTAINERS)
+        assert app.main.table("containers").stale
+        fake.unreachable = None
+        await pilot.press("R")
+        await pilot.pause(0.3)
+        assert not app.state.stale
+
+
+async def test_action_rejection_shows_engine_message() -> None:
+    class Rejecting(FakeEngine):
+        def start_container(self, container_id: str) -> None:
+            raise EngineError(ErrorKind.CONFLICT, "start 05c0ffeec0ff failed: container is marked for removal")
+
+    app = make_app(Rejecting())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await select(app, pilot, "containers", container_id("never-started"))
+        await pilot.press("u")
+        await settle(app)
+        await pilot.pause()
+        assert any("marked for removal" in str(n.message) for n in app._notifications)
+        assert app.is_running
+
+
+async def test_cursor_stays_on_same_container() -> None:
+    fake = FakeEngine()
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        key = container_id("batch-import")
+        await select(app, pilot, "containers", key)
+        fake.containers.insert(0, dict(CONTAINERS[0], Id="ff" * 32, Names=["/aaa-new"]))
+        fake.containers = [c for c in fake.containers if c["Names"] != ["/cache"]]
+        app.load_lists(("containers",))
+        await settle(app)
+        await pilot.pause()
+        table = app.main.table("containers")
+        assert table.cursor_key == key
+        assert table.row_count == len(CONTAINERS)
+
+
+async def test_sort_by_cpu_key() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.3)
+        await pilot.press("c")
+        table = app.main.table("containers")
+        top = table.shown_keys()[0]
+        busiest = max(
+            app.stats.tracker._latest.values(), key=lambda s: s.cpu_percent or 0.0
+        )
+        assert top == busiest.container_id
+        stopped = container_id("batch-import")
+        assert table.shown_keys().index(stopped) > 6
+        assert "-" in cell_texts(table, stopped)
+
+
+async def test_help_lists_keys() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        from dockertui.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        keys = [row[0] for row in app.screen.rows]
+        for key in ("u", "s", "r", "p", "K", "d", "i", "l", "e", "slash", "a"):
+            assert key in keys
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_inspect_shows_json_and_search() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await select(app, pilot, "containers", container_id("shop-web"))
+        await pilot.press("i")
+        await pilot.pause(0.3)
+        from dockertui.screens.inspect import InspectScreen
+
+        screen = app.screen
+        assert isinstance(screen, InspectScreen)
+        assert '"Names"' in screen.text.plain
+        await pilot.press("slash", *"8080")
+        await pilot.pause()
+        assert screen.matches
+        await pilot.press("escape", "escape")
+        assert not isinstance(app.screen, InspectScreen)
