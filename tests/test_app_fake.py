@@ -405,3 +405,22 @@ async def test_inspect_shows_json_and_search() -> None:
         assert screen.matches
         await pilot.press("escape", "escape")
         assert not isinstance(app.screen, InspectScreen)
+
+
+async def test_fast_typing_after_slash_goes_to_filter() -> None:
+    """Keys sent in one burst after "/" (as a terminal sends a pasted word) must
+    land in the filter, never trigger d (remove), e (shell) or m (sort)."""
+    from textual.events import Key
+
+    fake = FakeEngine()
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for character in "/demo":
+            key = "slash" if character == "/" else character
+            app.post_message(Key(key, character))
+        await pilot.pause(0.3)
+        assert app.main.views["containers"].filter_text == "demo"
+        assert not isinstance(app.screen, ConfirmModal)
+        assert app.main.views["containers"].sort_key == "status"
+        assert fake.actions == []

@@ -105,7 +105,7 @@ class InspectScreen(Screen[None]):
         """Open the search line."""
         field = self.query_one("#inspect-query", Input)
         field.display = True
-        field.focus()
+        self.set_focus(field)
 
     @on(Input.Changed, "#inspect-query")
     def highlight(self, event: Input.Changed) -> None:

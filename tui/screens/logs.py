@@ -300,7 +300,7 @@ class LogScreen(Screen[None]):
         prompt_input = self.query_one("#log-input", Input)
         prompt_input.value = self.pattern if mode != "since" else ""
         self.query_one("#log-prompt").display = True
-        prompt_input.focus()
+        self.set_focus(prompt_input)
 
     def _close_prompt(self) -> None:
         self.prompt_mode = ""

@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
@@ -132,6 +132,7 @@ class MainScreen(Screen[None]):
         self.details = details.DetailCache()
         self.pending_selection: tuple[str, str] | None = None
         self._dirty: set[str] = set(PANES)
+        self._filter_typing = False
         self._render_timer: Timer | None = None
 
     @property
@@ -435,7 +436,13 @@ class MainScreen(Screen[None]):
         field = self.query_one("#filter", Input)
         field.display = True
         field.value = self.views[self.current].filter_text
-        field.focus()
+        self._filter_typing = True
+        self.set_focus(field)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        """Stop redirecting keys once the filter loses focus (a click elsewhere)."""
+        if event.widget.id == "filter":
+            self._filter_typing = False
 
     def action_clear_filter(self) -> None:
         """Clear the current pane's filter and close the filter line."""
@@ -443,9 +450,28 @@ class MainScreen(Screen[None]):
         self.views[self.current].filter_text = ""
         field.value = ""
         field.display = False
+        self._filter_typing = False
         self.table(self.current).focus()
         self._render_pane(self.current)
         self._update_tab_labels()
+
+    def on_key(self, event: events.Key) -> None:
+        """Hand the filter the keys that were queued for the table before it.
+
+        Textual delivers a key to the widget focused when the key arrived, and
+        resolves bindings only when the key bubbles up to the app. So a word
+        typed in one burst after "/" reaches the table and would run actions
+        (d removes, e opens a shell). From "/" on, until the filter closes,
+        printable keys that bubble up here go to the filter instead.
+        """
+        field = self.query_one("#filter", Input)
+        if event.key == "slash" and not self._filter_typing:
+            self._filter_typing = True
+            return
+        if self._filter_typing and event.is_printable:
+            event.stop()
+            event.prevent_default()
+            field.post_message(events.Key(event.key, event.character))
 
     @on(Input.Changed, "#filter")
     def apply_filter(self, event: Input.Changed) -> None:
@@ -459,6 +485,7 @@ class MainScreen(Screen[None]):
         """Keep the filter and go back to the table."""
         if not event.value:
             self.query_one("#filter", Input).display = False
+        self._filter_typing = False
         self.table(self.current).focus()
 
     def action_cycle_sort(self) -> None:
