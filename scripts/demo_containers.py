@@ -19,32 +19,72 @@ IMAGE = "dockertui-test:latest"
 
 def up(client: docker.DockerClient) -> None:
     """Create the demo containers."""
-    api = client.api
     net = client.networks.create("demo-backend", labels=LABEL)
     client.volumes.create("demo-data", labels=LABEL)
     run = dict(image=IMAGE, labels=LABEL, detach=True)
-    client.containers.run(name="demo-web", command="sleep 100000", ports={"80/tcp": 8080}, network=net.name, volumes={"demo-data": {"bind": "/data", "mode": "rw"}}, **run)
+    client.containers.run(
+        name="demo-web",
+        command="sleep 100000",
+        ports={"80/tcp": 8080},
+        network=net.name,
+        volumes={"demo-data": {"bind": "/data", "mode": "rw"}},
+        **run,
+    )
     client.containers.run(name="demo-worker", command="sleep 100000", **run)
     client.containers.run(name="demo-exited", command="sh -c 'exit 137'", **run)
-    client.containers.create(name="demo-created", command="sleep 1", image=IMAGE, labels=LABEL)
+    client.containers.create(
+        name="demo-created", command="sleep 1", image=IMAGE, labels=LABEL
+    )
     try:
         client.containers.run(name="demo-failed-start", command="/nonexistent", **run)
     except docker.errors.APIError:
         pass
-    client.containers.run(name="demo-restarting", command="sh -c 'exit 3'", restart_policy={"Name": "always"}, **run)
+    client.containers.run(
+        name="demo-restarting",
+        command="sh -c 'exit 3'",
+        restart_policy={"Name": "always"},
+        **run,
+    )
     paused = client.containers.run(name="demo-paused", command="sleep 100000", **run)
     paused.pause()
     health = {"test": ["CMD", "true"], "interval": 1_000_000_000, "start_period": 0}
-    client.containers.run(name="demo-healthy", command="sleep 100000", healthcheck=health, **run)
+    client.containers.run(
+        name="demo-healthy", command="sleep 100000", healthcheck=health, **run
+    )
     bad = {"test": ["CMD", "false"], "interval": 1_000_000_000, "retries": 1}
-    client.containers.run(name="demo-unhealthy", command="sleep 100000", healthcheck=bad, **run)
-    slow = {"test": ["CMD", "true"], "interval": 3600_000_000_000, "start_period": 3600_000_000_000}
-    client.containers.run(name="demo-starting", command="sleep 100000", healthcheck=slow, **run)
-    odd_labels = dict(LABEL, note="[/x] [bold]not bold[00] 日本語 🐳", **{"com.docker.compose.project": "shop"})
-    client.containers.run(name="demo-label-markup", command="sleep 100000", image=IMAGE, labels=odd_labels, detach=True, volumes=["/anon"])
-    base = "demo-" + "a-very-long-container-name-that-goes-on-and-on-and-on-until-the-end-"
-    client.containers.create(name=base + "first", image=IMAGE, labels=LABEL, command="true")
-    client.containers.create(name=base + "second", image=IMAGE, labels=LABEL, command="true")
+    client.containers.run(
+        name="demo-unhealthy", command="sleep 100000", healthcheck=bad, **run
+    )
+    slow = {
+        "test": ["CMD", "true"],
+        "interval": 3600_000_000_000,
+        "start_period": 3600_000_000_000,
+    }
+    client.containers.run(
+        name="demo-starting", command="sleep 100000", healthcheck=slow, **run
+    )
+    odd_labels = dict(
+        LABEL,
+        note="[/x] [bold]not bold[00] 日本語 🐳",
+        **{"com.docker.compose.project": "shop"},
+    )
+    client.containers.run(
+        name="demo-label-markup",
+        command="sleep 100000",
+        image=IMAGE,
+        labels=odd_labels,
+        detach=True,
+        volumes=["/anon"],
+    )
+    base = (
+        "demo-" + "a-very-long-container-name-that-goes-on-and-on-and-on-until-the-end-"
+    )
+    client.containers.create(
+        name=base + "first", image=IMAGE, labels=LABEL, command="true"
+    )
+    client.containers.create(
+        name=base + "second", image=IMAGE, labels=LABEL, command="true"
+    )
     time.sleep(3)
 
 

@@ -19,14 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from textual.pilot import Pilot  # noqa: E402
-
 from dockertui.app import DockerTUI  # noqa: E402
 from dockertui.screens.disk import DiskScreen  # noqa: E402
 from dockertui.screens.logs import LogScreen  # noqa: E402
 from fake_engine import CONTAINERS, FROZEN_NOW, FakeEngine  # noqa: E402
 from logs_fake import FakeFeed, fake_containers  # noqa: E402
 from test_disk_snapshots import fake_loader  # noqa: E402
+from textual.pilot import Pilot  # noqa: E402
 
 OUTPUT = ROOT / "screenshots"
 Setup = Callable[[Pilot[None]], Awaitable[None]]

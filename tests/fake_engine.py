@@ -17,7 +17,6 @@ from dockertui.engine import convert
 from dockertui.engine.endpoint import Endpoint
 from dockertui.engine.errors import EngineError, ErrorKind
 from dockertui.state.host import HostFigures
-from dockertui.state.stats import RawSample
 from dockertui.state.records import (
     ContainerDetail,
     ContainerRecord,
@@ -27,6 +26,7 @@ from dockertui.state.records import (
     NetworkRecord,
     VolumeRecord,
 )
+from dockertui.state.stats import RawSample
 
 FROZEN_NOW = datetime(2026, 12, 4, 12, 0, 0, tzinfo=timezone.utc)
 """The clock the snapshots use, so "3 minutes ago" never changes."""

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
-
 from dockertui.app import DockerTUI
 from dockertui.engine.errors import EngineError, ErrorKind
 from dockertui.screens.confirm import ConfirmModal
 from dockertui.widgets.resource_table import ResourceTable
-
 from fake_engine import CONTAINERS, FROZEN_NOW, IMAGES, FakeEngine
+from rich.text import Text
 
 SIZE = (120, 36)
 
@@ -49,7 +47,10 @@ async def settle(app: DockerTUI) -> None:
 
 
 def cell_texts(table: ResourceTable, key: str) -> list[str]:
-    return [cell.plain if isinstance(cell, Text) else str(cell) for cell in table.get_row(key)]
+    return [
+        cell.plain if isinstance(cell, Text) else str(cell)
+        for cell in table.get_row(key)
+    ]
 
 
 async def test_lists_every_kind() -> None:
@@ -57,7 +58,11 @@ async def test_lists_every_kind() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         assert app.main.table("containers").row_count == len(CONTAINERS)
-        for key, kind, count in (("2", "images", 5), ("3", "networks", 4), ("4", "volumes", 2)):
+        for key, kind, count in (
+            ("2", "images", 5),
+            ("3", "networks", 4),
+            ("4", "volumes", 2),
+        ):
             await pilot.press(key)
             assert app.main.table(kind).row_count == count
 
@@ -66,7 +71,12 @@ async def test_number_keys_switch_panes() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        for key, kind in (("2", "images"), ("3", "networks"), ("4", "volumes"), ("1", "containers")):
+        for key, kind in (
+            ("2", "images"),
+            ("3", "networks"),
+            ("4", "volumes"),
+            ("1", "containers"),
+        ):
             await pilot.press(key)
             assert app.main.current == kind
         await pilot.press("tab")
@@ -220,7 +230,9 @@ async def test_remove_last_tag_of_running_image() -> None:
         await pilot.press("d")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmModal)
-        assert any("used by running containers" in str(n.message) for n in app._notifications)
+        assert any(
+            "used by running containers" in str(n.message) for n in app._notifications
+        )
         assert fake.actions == []
 
 
@@ -288,7 +300,11 @@ async def test_markup_in_names_and_labels_literal() -> None:
 
 
 async def test_unreachable_engine_banner_and_retry() -> None:
-    error = EngineError(ErrorKind.NO_SOCKET, "Cannot connect to the Docker daemon: no socket at /x.", "Start it.")
+    error = EngineError(
+        ErrorKind.NO_SOCKET,
+        "Cannot connect to the Docker daemon: no socket at /x.",
+        "Start it.",
+    )
     fake = FakeEngine(unreachable=error)
     app = make_app(fake)
     async with app.run_test(size=SIZE) as pilot:
@@ -325,7 +341,10 @@ async def test_engine_lost_keeps_rows_stale() -> None:
 async def test_action_rejection_shows_engine_message() -> None:
     class Rejecting(FakeEngine):
         def start_container(self, container_id: str) -> None:
-            raise EngineError(ErrorKind.CONFLICT, "start 05c0ffeec0ff failed: container is marked for removal")
+            raise EngineError(
+                ErrorKind.CONFLICT,
+                "start 05c0ffeec0ff failed: container is marked for removal",
+            )
 
     app = make_app(Rejecting())
     async with app.run_test(size=SIZE) as pilot:

@@ -8,7 +8,9 @@ import sys
 import pytest
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "dockertui", *args],
         capture_output=True,
@@ -39,10 +41,15 @@ def test_help_lists_options() -> None:
         (("--refresh", "0"), "expected 0.5 to 3600 seconds"),
         (("--host", "ftp://x"), "Invalid engine address 'ftp://x'"),
         (("--host", "unix:///x", "--context", "y"), "either --host or --context"),
-        (("--context", "no-such-context-here"), "Context 'no-such-context-here' not found"),
+        (
+            ("--context", "no-such-context-here"),
+            "Context 'no-such-context-here' not found",
+        ),
     ],
 )
-def test_invalid_arguments_one_line(args: tuple[str, ...], expected: str, tmp_path) -> None:
+def test_invalid_arguments_one_line(
+    args: tuple[str, ...], expected: str, tmp_path
+) -> None:
     import os
 
     env = dict(os.environ, DOCKER_CONFIG=str(tmp_path))

@@ -9,12 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
-
 from dockertui.app import DockerTUI
 from dockertui.engine.errors import EngineError, ErrorKind
-
 from fake_engine import CONTAINERS, FROZEN_NOW, FakeEngine
+from textual.pilot import Pilot
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 
@@ -52,8 +50,16 @@ def run_keys(*keys: str, select: str | None = None):  # type: ignore[no-untyped-
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize(
-    "pane_key", [pytest.param(key, id=name) for key, name in
-                 (("1", "containers"), ("2", "images"), ("3", "networks"), ("4", "volumes"))]
+    "pane_key",
+    [
+        pytest.param(key, id=name)
+        for key, name in (
+            ("1", "containers"),
+            ("2", "images"),
+            ("3", "networks"),
+            ("4", "volumes"),
+        )
+    ],
 )
 def test_pane_snapshot(snap_compare: Any, size: tuple[int, int], pane_key: str) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=run_keys(pane_key))
@@ -68,7 +74,9 @@ def test_remove_dialog_snapshot(snap_compare: Any, size: tuple[int, int]) -> Non
 
 @pytest.mark.parametrize("size", SIZES)
 def test_help_snapshot(snap_compare: Any, size: tuple[int, int]) -> None:
-    assert snap_compare(make_app(), terminal_size=size, run_before=run_keys("question_mark"))
+    assert snap_compare(
+        make_app(), terminal_size=size, run_before=run_keys("question_mark")
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -87,13 +95,17 @@ def test_unreachable_snapshot(snap_compare: Any, size: tuple[int, int]) -> None:
         "log in again), or run dockertui with sudo.",
     )
     assert snap_compare(
-        make_app(FakeEngine(unreachable=error)), terminal_size=size, run_before=run_keys()
+        make_app(FakeEngine(unreachable=error)),
+        terminal_size=size,
+        run_before=run_keys(),
     )
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_read_only_snapshot(snap_compare: Any, size: tuple[int, int]) -> None:
-    assert snap_compare(make_app(read_only=True), terminal_size=size, run_before=run_keys())
+    assert snap_compare(
+        make_app(read_only=True), terminal_size=size, run_before=run_keys()
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)

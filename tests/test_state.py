@@ -111,7 +111,9 @@ def test_engine_zero_time_is_none() -> None:
 
 
 def test_health_read_from_status() -> None:
-    assert convert.health_from_status("Up 1 second (health: starting)") is Health.STARTING
+    assert (
+        convert.health_from_status("Up 1 second (health: starting)") is Health.STARTING
+    )
     assert convert.health_from_status("Up 1 hour (unhealthy)") is Health.UNHEALTHY
     assert convert.health_from_status("Up 1 hour (healthy)") is Health.HEALTHY
     assert convert.health_from_status("Up 1 hour") is Health.NONE
@@ -119,8 +121,14 @@ def test_health_read_from_status() -> None:
 
 def test_never_started_detail_has_no_start() -> None:
     detail = convert.container_detail(
-        {"Id": "x", "State": {"StartedAt": "0001-01-01T00:00:00Z", "ExitCode": 127,
-                              "Error": "exec: \"/nope\": not found"}}
+        {
+            "Id": "x",
+            "State": {
+                "StartedAt": "0001-01-01T00:00:00Z",
+                "ExitCode": 127,
+                "Error": 'exec: "/nope": not found',
+            },
+        }
     )
     assert detail.started_at is None
     assert detail.exit_code == 127
@@ -131,7 +139,9 @@ def test_never_started_detail_has_no_start() -> None:
 
 
 def test_unknown_state_shown_verbatim() -> None:
-    rows = {row.cells["name"]: row for row in container_rows(loaded_state(), FROZEN_NOW)}
+    rows = {
+        row.cells["name"]: row for row in container_rows(loaded_state(), FROZEN_NOW)
+    }
     assert rows["odd-one"].cells["status"] == "hibernating: Hibernating since dawn"
     assert rows["zombie"].cells["status"] == "Dead"
     assert rows["zombie"].tone == "error"
@@ -139,14 +149,18 @@ def test_unknown_state_shown_verbatim() -> None:
 
 
 def test_health_column_without_badge_text() -> None:
-    rows = {row.cells["name"]: row for row in container_rows(loaded_state(), FROZEN_NOW)}
+    rows = {
+        row.cells["name"]: row for row in container_rows(loaded_state(), FROZEN_NOW)
+    }
     assert rows["shop-web"].cells["status"] == "Up 3 hours"
     assert rows["shop-web"].cells["health"] == "healthy"
     assert rows["batch-import"].cells["health"] == ""
 
 
 def test_ports_and_project_cells() -> None:
-    rows = {row.cells["name"]: row for row in container_rows(loaded_state(), FROZEN_NOW)}
+    rows = {
+        row.cells["name"]: row for row in container_rows(loaded_state(), FROZEN_NOW)
+    }
     assert rows["shop-web"].cells["ports"] == "0.0.0.0:8080->80/tcp"
     assert rows["shop-web"].cells["project"] == "shop"
     assert rows["shop-web"].cells["created"] == "3 hours ago"
@@ -155,7 +169,13 @@ def test_ports_and_project_cells() -> None:
 def test_image_rows_one_per_tag() -> None:
     rows = image_rows(loaded_state(), FROZEN_NOW)
     names = sorted(row.cells["name"] for row in rows)
-    assert names == ["<none>:<none>", "postgres:16", "redis:7", "shop/web:1.4", "shop/web:latest"]
+    assert names == [
+        "<none>:<none>",
+        "postgres:16",
+        "redis:7",
+        "shop/web:1.4",
+        "shop/web:latest",
+    ]
     dangling = [row for row in rows if row.cells["name"] == "<none>:<none>"][0]
     assert dangling.cells["status"] == "dangling"
     assert len({row.key for row in rows}) == len(rows)
@@ -207,7 +227,11 @@ def test_long_names_stay_distinct_at_80_columns() -> None:
     name_width = dict((c.key, w) for c, w in fit_columns(CONTAINER_COLUMNS, 75))["name"]
     from dockertui.state.views import fit_text
 
-    shown = {fit_text(r.cells["name"], name_width, True) for r in rows if "payments" in r.cells["name"]}
+    shown = {
+        fit_text(r.cells["name"], name_width, True)
+        for r in rows
+        if "payments" in r.cells["name"]
+    }
     assert len(shown) == 2
     assert all(cell_width(text) <= name_width for text in shown)
 
@@ -269,7 +293,10 @@ def test_strip_escapes_c1_and_unterminated() -> None:
 
 
 def test_split_sgr_keeps_colour_codes() -> None:
-    assert split_sgr("\x1b[31mRED\x1b[0m plain\x1b[2J") == [("31", "RED"), ("0", " plain")]
+    assert split_sgr("\x1b[31mRED\x1b[0m plain\x1b[2J") == [
+        ("31", "RED"),
+        ("0", " plain"),
+    ]
 
 
 def test_wide_characters_measured() -> None:

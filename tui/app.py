@@ -24,9 +24,9 @@ from .commands import EngineCommands
 from .engine.client import Engine
 from .engine.endpoint import Endpoint
 from .engine.errors import EngineError, ErrorKind
+from .state.events import EventBatch, backoff_delay
 from .state.records import EngineEvent
 from .state.store import EngineState
-from .state.events import EventBatch, backoff_delay
 from .stats_feed import StatsFeed
 
 log = logging.getLogger(__name__)
@@ -35,11 +35,20 @@ RESYNC_SECONDS = 15.0
 """Seconds between full re-lists that heal any event the stream missed."""
 
 EVENT_COALESCE_SECONDS = 0.05
-"""Events arriving within this window are answered with one refresh."""
+"""Events arriving within this window are handled with one refresh."""
 
 MUTATING_ACTIONS = (
-    "start", "stop", "restart", "pause", "kill", "remove", "shell",
-    "pull", "tag", "push", "build",
+    "start",
+    "stop",
+    "restart",
+    "pause",
+    "kill",
+    "remove",
+    "shell",
+    "pull",
+    "tag",
+    "push",
+    "build",
 )
 MUTATING_KEYS = {
     "u": "start",
@@ -190,13 +199,15 @@ class DockerTUI(App[None]):
 
     @on(msg.EventsReceived)
     def queue_events(self, message: msg.EventsReceived) -> None:
-        """Collect events and answer them together a moment later."""
+        """Collect events and handle them together a moment later."""
         if message.generation != self.generation:
             return
         for event in message.events:
             self._pending.add(event)
         if self._flush_timer is None:
-            self._flush_timer = self.set_timer(EVENT_COALESCE_SECONDS, self._flush_events)
+            self._flush_timer = self.set_timer(
+                EVENT_COALESCE_SECONDS, self._flush_events
+            )
 
     def _flush_events(self) -> None:
         self._flush_timer = None
@@ -204,7 +215,9 @@ class DockerTUI(App[None]):
         if busy:
             # One refresh at a time: events arriving meanwhile wait in the batch,
             # so a burst of thousands of events costs a few requests, not thousands.
-            self._flush_timer = self.set_timer(EVENT_COALESCE_SECONDS, self._flush_events)
+            self._flush_timer = self.set_timer(
+                EVENT_COALESCE_SECONDS, self._flush_events
+            )
             return
         batch, self._pending = self._pending, EventBatch()
         if batch.removed_containers:
@@ -247,7 +260,9 @@ class DockerTUI(App[None]):
         if self.connected:
             self.load_lists()
 
-    def load_lists(self, kinds: tuple[str, ...] = ("containers", "images", "networks", "volumes")) -> None:
+    def load_lists(
+        self, kinds: tuple[str, ...] = ("containers", "images", "networks", "volumes")
+    ) -> None:
         """List the given kinds in one worker; each list is one request."""
         self._load(kinds, self.generation)
 
@@ -293,7 +308,7 @@ class DockerTUI(App[None]):
         if message.ids is None:
             change = collection.replace_all(message.records)
         else:
-            # A container named by an event but absent from the answer is gone.
+            # A container named by an event but absent from the response is gone.
             found = {record.id for record in message.records}
             change = collection.upsert(message.records)
             gone = collection.remove(
@@ -347,7 +362,9 @@ class DockerTUI(App[None]):
     @on(msg.ActionFailed)
     def show_action_failure(self, message: msg.ActionFailed) -> None:
         """Show the engine's own reason for rejecting an action."""
-        self.notify(message.error.message, title=message.title, severity="error", timeout=8)
+        self.notify(
+            message.error.message, title=message.title, severity="error", timeout=8
+        )
         if message.error.is_connection_error:
             self.post_message(msg.EngineUnreachable(message.error, self.generation))
         elif message.error.kind is ErrorKind.NOT_FOUND and self.connected:

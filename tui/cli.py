@@ -30,10 +30,13 @@ def refresh_seconds(value: str) -> float:
     try:
         seconds = float(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid --refresh {value!r}: expected seconds") from None
+        raise argparse.ArgumentTypeError(
+            f"invalid --refresh {value!r}: expected seconds"
+        ) from None
     if not MIN_REFRESH <= seconds <= MAX_REFRESH:
         raise argparse.ArgumentTypeError(
-            f"invalid --refresh {value!r}: expected {MIN_REFRESH} to {MAX_REFRESH:.0f} seconds"
+            f"invalid --refresh {value!r}: expected {MIN_REFRESH} to "
+            f"{MAX_REFRESH:.0f} seconds"
         )
     return seconds
 
@@ -49,8 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
         "~/.docker/config.json, then unix:///var/run/docker.sock. "
         "Set DOCKERTUI_LOG=debug for a detailed log file.",
     )
-    parser.add_argument("-H", "--host", help="engine address: unix:///path, tcp://host:port or ssh://user@host")
-    parser.add_argument("-c", "--context", help="docker context to use (see 'docker context ls')")
+    parser.add_argument(
+        "-H",
+        "--host",
+        help="engine address: unix:///path, tcp://host:port or ssh://user@host",
+    )
+    parser.add_argument(
+        "-c", "--context", help="docker context to use (see 'docker context ls')"
+    )
     parser.add_argument(
         "--read-only",
         action="store_true",
@@ -70,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="command the e key runs in a container (default: bash if present, "
         "else sh; also DOCKERTUI_SHELL)",
     )
-    parser.add_argument("--version", action="version", version=f"dockertui {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"dockertui {__version__}"
+    )
     return parser
 
 
@@ -82,7 +93,9 @@ def state_dir() -> Path:
 
 def setup_logging() -> Path | None:
     """Send log records to a file; nothing may print while the TUI owns the terminal."""
-    level = logging.DEBUG if os.environ.get("DOCKERTUI_LOG") == "debug" else logging.INFO
+    level = (
+        logging.DEBUG if os.environ.get("DOCKERTUI_LOG") == "debug" else logging.INFO
+    )
     try:
         directory = state_dir()
         directory.mkdir(parents=True, exist_ok=True)
@@ -90,7 +103,9 @@ def setup_logging() -> Path | None:
         handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:
         return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(level)

@@ -48,13 +48,19 @@ class EngineCommands(Provider):
             name = action.split("(")[0]
             if main.check_action(name, ()) is False:
                 continue
-            found.append((title, partial(main.run_action, action), f"key action {name}"))
+            found.append(
+                (title, partial(main.run_action, action), f"key action {name}")
+            )
         for container in app.state.containers:
             for action, word in PER_CONTAINER:
-                if action == "shell" and (app.read_only or container.state != "running"):
+                if action == "shell" and (
+                    app.read_only or container.state != "running"
+                ):
                     continue
                 label = f"{word}: {clean(container.name)}"
-                found.append((label, partial(self._on_container, container.id, action), ""))
+                found.append(
+                    (label, partial(self._on_container, container.id, action), "")
+                )
         return found
 
     def _on_container(self, container_id: str, action: str) -> None:
@@ -78,4 +84,6 @@ class EngineCommands(Provider):
         for title, callback, help_text in self._commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text or None)
+                yield Hit(
+                    score, matcher.highlight(title), callback, help=help_text or None
+                )

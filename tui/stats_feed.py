@@ -13,8 +13,6 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
-from textual import work
-
 from . import messages as msg
 from .engine.errors import EngineError
 from .state.records import EngineInfo
@@ -91,7 +89,9 @@ class StatsFeed:
         except OSError as error:
             log.warning("reading host figures failed: %s", error)
             host = None
-        self.app.post_message(msg.StatsSampled(samples, sampler.source, host, generation))
+        self.app.post_message(
+            msg.StatsSampled(samples, sampler.source, host, generation)
+        )
 
     def apply(self, message: msg.StatsSampled) -> None:
         """Derive figures from a sweep (called on the event loop)."""

@@ -6,12 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from rich.console import Group, RenderableType
-from rich.table import Table
-from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
-
 from dockertui.state import format as fmt
 from dockertui.state.records import (
     ContainerDetail,
@@ -21,6 +15,11 @@ from dockertui.state.records import (
     VolumeRecord,
 )
 from dockertui.state.text import clean
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
 
 
 def _fields(rows: Iterable[tuple[str, str | Text]]) -> Table:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from dockertui.state.records import EngineInfo
+from dockertui.state.store import ContainerCounts
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
-
-from dockertui.state.records import EngineInfo
-from dockertui.state.store import ContainerCounts
 
 
 class EngineHeader(Widget):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from dockertui.state.views import Column, Row, fit_text
 from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
-
-from dockertui.state.views import Column, Row, fit_text
 
 MARK_COLUMN = "mark"
 TONES = ("running", "stopped", "warning", "error")
@@ -105,7 +104,7 @@ class ResourceTable(DataTable[Text]):
         sort_key: str = "",
         sort_reverse: bool = False,
     ) -> None:
-        """Make the table show ``rows`` in this order, changing as little as possible."""
+        """Show ``rows`` in this order, changing as few cells as possible."""
         layout = [
             (column.key, width, column.key == sort_key) for column, width in columns
         ]
@@ -168,7 +167,7 @@ class ResourceTable(DataTable[Text]):
     def _change(self, previous: Row, row: Row, restyle: bool) -> None:
         new_cells = self._cells(row)
         if restyle or previous.tone != row.tone:
-            for column_key, cell in zip(self._column_keys(), new_cells):
+            for column_key, cell in zip(self._column_keys(), new_cells, strict=True):
                 self.update_cell(row.key, column_key, cell)
         else:
             keys = self._column_keys()

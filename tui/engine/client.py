@@ -168,7 +168,9 @@ class Engine:
     def list_volumes(self) -> list[VolumeRecord]:
         """List every volume."""
         answer = self._call("list volumes", lambda: self.api.volumes())
-        return [convert.volume_from_list(entry) for entry in answer.get("Volumes") or []]
+        return [
+            convert.volume_from_list(entry) for entry in answer.get("Volumes") or []
+        ]
 
     # Inspect
 
@@ -180,7 +182,9 @@ class Engine:
             "network": self.api.inspect_network,
             "volume": self.api.inspect_volume,
         }
-        return self._call(f"inspect {kind} {object_id[:12]}", lambda: functions[kind](object_id))
+        return self._call(
+            f"inspect {kind} {object_id[:12]}", lambda: functions[kind](object_id)
+        )
 
     def container_detail(self, container_id: str) -> ContainerDetail:
         """Inspect a container and keep the fields its list entry lacks."""

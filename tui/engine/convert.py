@@ -78,7 +78,8 @@ def _ports(value: Any) -> tuple[PortMapping, ...]:
             )
         )
     unique = sorted(
-        set(ports), key=lambda p: (p.private_port, p.protocol, p.host_ip, p.public_port or 0)
+        set(ports),
+        key=lambda p: (p.private_port, p.protocol, p.host_ip, p.public_port or 0),
     )
     return tuple(unique)
 

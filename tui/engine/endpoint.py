@@ -24,7 +24,7 @@ KNOWN_SCHEMES = ("unix://", "tcp://", "ssh://", "http://", "https://", "npipe://
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Where the engine is, how to reach it, and why that one was chosen."""
+    """The engine address, how to reach it, and the rule that chose it."""
 
     host: str
     source: str
@@ -149,7 +149,7 @@ def resolve_endpoint(
     context: str | None = None,
     environ: dict[str, str] | None = None,
 ) -> Endpoint:
-    """Pick the engine in the docker CLI's order and say which rule chose it.
+    """Pick the engine in the docker CLI's order and record which rule chose it.
 
     Raises:
         EngineError: with kind BAD_ENDPOINT for conflicting flags, an invalid

@@ -1,9 +1,9 @@
 """What each key does to the selection: which actions apply, and removal plans.
 
-The rules follow the engine: stop applies to running, restarting and paused
-containers; start only to created and exited ones (the engine rejects start on
-a paused container); a container in a state dockertui does not know gets only
-inspect, logs and remove.
+The rules follow the engine. Stop applies to running, restarting and paused
+containers, and start only to created and exited ones, because the engine
+rejects start on a paused container. A container in a state dockertui does not
+recognise gets only inspect, logs and remove.
 """
 
 from __future__ import annotations
@@ -29,8 +29,17 @@ CONTAINER_ACTION_STATES = {
 """Container states each action applies to; None means every state."""
 
 MUTATING = {
-    "start", "stop", "restart", "pause", "kill", "remove", "shell",
-    "pull", "tag", "push", "build",
+    "start",
+    "stop",
+    "restart",
+    "pause",
+    "kill",
+    "remove",
+    "shell",
+    "pull",
+    "tag",
+    "push",
+    "build",
 }
 ANY_PANE = {"remove", "inspect"}
 IMAGE_ACTIONS = {"tag", "push"}
@@ -291,7 +300,8 @@ def _plan_networks(screen: MainScreen) -> None:
             _refuse(
                 screen,
                 "Predefined network",
-                f"{clean(network.name)} is a predefined network; the engine never removes it.",
+                f"{clean(network.name)} is a predefined network, which the engine "
+                "never removes.",
             )
             return
         users = state.users_of_network(network)
@@ -340,7 +350,8 @@ def _plan_volumes(screen: MainScreen) -> None:
             _refuse(
                 screen,
                 "Volume in use",
-                f"Volume {clean(volume.name)} is used by {names}. Remove those containers first.",
+                f"Volume {clean(volume.name)} is used by {names}. "
+                "Remove those containers first.",
             )
             return
     if not targets:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dockertui.widgets import detail_panel as panel
 from rich.console import Group, RenderableType
 from rich.text import Text
-
-from dockertui.widgets import detail_panel as panel
 
 from ..state.records import ContainerDetail, ContainerRecord
 

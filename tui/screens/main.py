@@ -5,6 +5,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from dockertui.widgets.detail_panel import DetailPanel
+from dockertui.widgets.engine_header import EngineHeader
+from dockertui.widgets.host_bar import HostBar
+from dockertui.widgets.resource_table import ResourceTable
+from dockertui.widgets.stats_panel import StatsPanel
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -13,12 +18,6 @@ from textual.containers import Container, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
-
-from dockertui.widgets.detail_panel import DetailPanel
-from dockertui.widgets.engine_header import EngineHeader
-from dockertui.widgets.host_bar import HostBar
-from dockertui.widgets.resource_table import ResourceTable
-from dockertui.widgets.stats_panel import StatsPanel
 
 from .. import messages as msg
 from ..engine.errors import EngineError
@@ -119,7 +118,13 @@ class MainScreen(Screen[None]):
         Binding("U", "push", "Push", show=False, id="push"),
         Binding("b", "build", "Build", show=False, id="build"),
         Binding("asterisk", "mark_all", "Mark all", show=False, id="mark-all"),
-        Binding("exclamation_mark", "invert_marks", "Invert marks", show=False, id="invert-marks"),
+        Binding(
+            "exclamation_mark",
+            "invert_marks",
+            "Invert marks",
+            show=False,
+            id="invert-marks",
+        ),
         Binding("R", "reconnect", "Reconnect", show=False, id="reconnect"),
     ]
 
@@ -141,7 +146,7 @@ class MainScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        """Lay out the header, the panes with their filter, the detail and the footer."""
+        """Lay out the header, the panes and their filter, the detail, the footer."""
         yield EngineHeader(id="header")
         yield HostBar(id="host")
         yield Static(id="banner")
@@ -159,7 +164,7 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Show the endpoint and read-only state before the engine answers."""
+        """Show the endpoint and read-only state before the engine responds."""
         header = self.query_one(EngineHeader)
         header.endpoint = self.tui.endpoint.display
         header.read_only = self.tui.read_only
@@ -210,7 +215,9 @@ class MainScreen(Screen[None]):
             kinds = kinds | {"images", "networks", "volumes"}
         self._dirty |= kinds
         if self._render_timer is None and self.is_mounted:
-            self._render_timer = self.set_timer(RENDER_DELAY_SECONDS, self._render_dirty)
+            self._render_timer = self.set_timer(
+                RENDER_DELAY_SECONDS, self._render_dirty
+            )
 
     def _render_dirty(self) -> None:
         self._render_timer = None
@@ -261,7 +268,12 @@ class MainScreen(Screen[None]):
         if all(column.key != "health" for column, _ in columns):
             # Without a health column the badge stays in the status text.
             rows = [
-                Row(r.key, {**r.cells, "status": r.cells["status_health"]}, r.sort_values, r.tone)
+                Row(
+                    r.key,
+                    {**r.cells, "status": r.cells["status_health"]},
+                    r.sort_values,
+                    r.tone,
+                )
                 for r in rows
             ]
         return rows
@@ -275,7 +287,9 @@ class MainScreen(Screen[None]):
         host_bar.figures = stats.host
         host_bar.display = stats.host is not None
         self.query_one(EngineHeader).stats_note = (
-            f"stats: {stats.source} · {CPU_MODE_NAMES[stats.cpu_mode]}" if stats.source else ""
+            f"stats: {stats.source} · {CPU_MODE_NAMES[stats.cpu_mode]}"
+            if stats.source
+            else ""
         )
         if self.current == "containers":
             self._render_pane("containers")
@@ -286,7 +300,10 @@ class MainScreen(Screen[None]):
     def _show_container_stats(self) -> None:
         panel = self.query_one(StatsPanel)
         container = self.selected_container()
-        panel.display = container is not None and container.state in ("running", "paused")
+        panel.display = container is not None and container.state in (
+            "running",
+            "paused",
+        )
         if not panel.display or container is None:
             return
         self._place_graphs(panel)
@@ -346,11 +363,11 @@ class MainScreen(Screen[None]):
         return self.query_one(f"#table-{kind}", ResourceTable)
 
     def selected_key(self) -> str | None:
-        """The key of the highlighted row in the current pane."""
+        """Return the key of the highlighted row in the current pane."""
         return self.table(self.current).cursor_key
 
     def selected_container(self) -> ContainerRecord | None:
-        """The highlighted container, when the containers pane is shown."""
+        """Return the highlighted container, when the containers pane is shown."""
         if self.current != "containers":
             return None
         key = self.selected_key()

@@ -106,7 +106,7 @@ class ContainerCounts:
 
 
 class EngineState:
-    """Every record the app knows of one engine, and the relations between them."""
+    """Every record the app holds of one engine, and the relations between them."""
 
     def __init__(self) -> None:
         self.containers: Collection[ContainerRecord] = Collection()

@@ -343,7 +343,9 @@ def with_stats(
                 "cpu": cpu_value(latest, cpu_mode) if latest else None,
                 "memory": latest.mem_used if latest else None,
                 "mem_limit": latest.mem_limit if latest else None,
-                "net_io": _total_rate(latest.net_rx_rate, latest.net_tx_rate) if latest else None,
+                "net_io": _total_rate(latest.net_rx_rate, latest.net_tx_rate)
+                if latest
+                else None,
                 "block_io": _total_rate(latest.blk_read_rate, latest.blk_write_rate)
                 if latest
                 else None,
