@@ -214,7 +214,7 @@ def test_sort_by_created_and_name() -> None:
 def test_fit_columns_drops_by_priority() -> None:
     narrow = fit_columns(CONTAINER_COLUMNS, 75)
     keys = [column.key for column, _ in narrow]
-    assert keys[:3] == ["name", "status", "image"]
+    assert keys[:4] == ["name", "status", "cpu", "memory"]
     assert "id" not in keys
     total = sum(width + 2 for _, width in narrow)
     assert total <= 75
