@@ -378,11 +378,50 @@ class FakeEngine:
         }
         for entry in pools[kind]:
             if object_id in (entry.get("Id"), entry.get("Name")):
-                return dict(entry)
+                document = dict(entry)
+                if kind == "container":
+                    document["Config"] = {
+                        "Env": [
+                            "PATH=/usr/bin:/bin",
+                            "DB_PASSWORD=hunter2",
+                            "API_TOKEN=abc123",
+                            "GREETING=[bold]hi[/bold]",
+                        ],
+                        "Labels": entry.get("Labels") or {},
+                    }
+                return document
         raise EngineError(
             ErrorKind.NOT_FOUND,
             f"inspect {kind} {object_id[:12]} failed: No such {kind}",
         )
+
+    def top(self, container_id: str) -> tuple[list[str], list[list[str]]]:
+        """Return two fixed processes."""
+        self._check()
+        titles = ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]
+        rows = [
+            [
+                "root",
+                "4242",
+                "4221",
+                "0",
+                "09:00",
+                "?",
+                "00:00:03",
+                "/app/serve --port 8080",
+            ],
+            [
+                "app",
+                "4301",
+                "4242",
+                "1",
+                "09:00",
+                "?",
+                "00:01:12",
+                "worker [bold]x[/bold]",
+            ],
+        ]
+        return titles, rows
 
     def container_detail(self, container_id: str) -> ContainerDetail:
         """Build a detail record with fixed figures."""

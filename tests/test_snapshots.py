@@ -111,3 +111,16 @@ def test_read_only_snapshot(snap_compare: Any, size: tuple[int, int]) -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_sorted_by_cpu_snapshot(snap_compare: Any, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=run_keys("c"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("tab", ["processes", "environment"])
+def test_container_detail_snapshot(
+    snap_compare: Any, size: tuple[int, int], tab: str
+) -> None:
+    number = "2" if tab == "processes" else "3"
+    assert snap_compare(
+        make_app(),
+        terminal_size=size,
+        run_before=run_keys("enter", number, select="shop-web"),
+    )

@@ -190,6 +190,16 @@ class Engine:
         """Inspect a container and keep the fields its list entry lacks."""
         return convert.container_detail(self.inspect("container", container_id))
 
+    def top(self, container_id: str) -> tuple[list[str], list[list[str]]]:
+        """Return the column titles and rows of ``ps`` inside a running container."""
+        answer = self._call(
+            f"list processes of {container_id[:12]}",
+            lambda: self.api.top(container_id),
+        )
+        titles = [str(title) for title in answer.get("Titles") or []]
+        rows = [[str(cell) for cell in row] for row in answer.get("Processes") or []]
+        return titles, rows
+
     def image_history(self, image_id: str) -> list[dict[str, Any]]:
         """Return the layers of an image, newest first."""
         return self._call(

@@ -40,6 +40,10 @@ FRAME_SECONDS = 1 / 20
 """How often lines read by the workers are moved onto the screen."""
 
 
+COPY_LINES = 500
+"""Lines that ``y`` copies at most."""
+
+
 class LogScreen(Screen[None]):
     """Show the log of one or more containers, merged by time, and follow it."""
 
@@ -63,6 +67,7 @@ class LogScreen(Screen[None]):
         Binding("3", "since('24h')", "24 hours", show=False),
         Binding("4", "since('all')", "All", show=False),
         Binding("S", "save", "Save"),
+        Binding("y", "copy_lines", "Copy", show=False),
         Binding("end,G", "follow_end", "End", show=False),
     ]
 
@@ -272,6 +277,20 @@ class LogScreen(Screen[None]):
         if found is not None:
             self.view.show_line(found)
         self._update_status()
+
+    def action_copy_lines(self) -> None:
+        """Copy the last lines of the view (filtered, if a filter is on) via OSC 52.
+
+        Terminals cap the size of an OSC 52 payload, so at most
+        ``COPY_LINES`` lines go; saving (S) writes any amount to a file.
+        """
+        shown = self.filtered if self.filtered is not None else self.buffer
+        first = max(0, len(shown) - COPY_LINES)
+        lines = [shown[index].text for index in range(first, len(shown))]
+        self.app.copy_to_clipboard("\n".join(lines))
+        self.notify(
+            f"Copied the last {len(lines):,} lines to the clipboard.", timeout=3
+        )
 
     def action_save(self) -> None:
         """Ask where to save, then write the loaded lines or the whole log."""

@@ -379,6 +379,15 @@ class MainScreen(Screen[None]):
         self.refresh_bindings()
         self.schedule_detail()
 
+    @on(ResourceTable.RowSelected)
+    def open_container_detail(self, event: ResourceTable.RowSelected) -> None:
+        """Open the tabbed detail of a container on enter."""
+        container = self.selected_container()
+        if container is not None:
+            from .container_detail import ContainerDetailScreen
+
+            self.app.push_screen(ContainerDetailScreen(container))
+
     @on(TabbedContent.TabActivated)
     def remember_pane(self, event: TabbedContent.TabActivated) -> None:
         """Track which pane is shown and focus its table."""
@@ -629,7 +638,7 @@ class MainScreen(Screen[None]):
 
     def help_rows(self) -> list[tuple[str, str, bool]]:
         """List (key, description, available now) for the help screen."""
-        rows = []
+        rows = [("enter", "Container details: processes, environment, ports…", True)]
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             action = binding.action.split("(")[0]
