@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Console
-
 from dockertui.app import DockerTUI
 from dockertui.engine import Engine
 from dockertui.screens.container_detail import ContainerDetailScreen
 from dockertui.state.environment import MASK, EnvVar, parse_env
+from rich.console import Console
 
 
 def rendered(screen: ContainerDetailScreen, name: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from dockertui.widgets.detail_panel import container_view
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
@@ -14,8 +15,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, TabbedContent, TabPane
-
-from dockertui.widgets.detail_panel import container_view
 
 from ..engine.errors import EngineError
 from ..state.environment import EnvVar, parse_env
@@ -52,6 +51,13 @@ def environment_table(variables: list[EnvVar], reveal: bool) -> Table:
             value.stylize("dim")
         table.add_row(Text(clean(variable.name)), value)
     return table
+
+
+def _mount_line(mount: dict[str, Any]) -> str:
+    source = clean(str(mount.get("Name") or mount.get("Source") or ""))
+    target = clean(str(mount.get("Destination", "")))
+    access = "rw" if mount.get("RW", True) else "ro"
+    return f"{mount.get('Type', '')}  {source}  →  {target}  ({access})"
 
 
 def _lines(values: list[str]) -> Text:
@@ -166,11 +172,7 @@ class ContainerDetailScreen(Screen[None]):
                 else f"{port}  (not published)"
             )
         self._body("ports").update(_lines(ports))
-        mounts = [
-            f"{m.get('Type', '')}  {clean(str(m.get('Name') or m.get('Source') or ''))}  →  "
-            f"{clean(str(m.get('Destination', '')))}  ({'rw' if m.get('RW', True) else 'ro'})"
-            for m in document.get("Mounts") or []
-        ]
+        mounts = [_mount_line(mount) for mount in document.get("Mounts") or []]
         self._body("mounts").update(_lines(mounts))
         networks = [
             f"{clean(name)}  ip {net.get('IPAddress') or '-'}  gateway "
