@@ -142,6 +142,10 @@ class DockerTUI(App[None]):
             self.post_message(msg.EngineUnreachable(error, generation))
             return
         self.post_message(msg.EngineConnected(info, generation))
+        # Show containers before the event stream opens, which is what the
+        # operator waits for; the full list after the stream opens heals any
+        # change made in between.
+        self._load_now(("containers",), generation)
 
     @on(msg.EngineConnected)
     def start_following(self, message: msg.EngineConnected) -> None:
