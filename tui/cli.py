@@ -102,6 +102,9 @@ def setup_logging() -> Path | None:
         path = directory / "dockertui.log"
         handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:
+        # Without a file, records must still never reach the terminal, which
+        # logging's last-resort handler would write them to.
+        logging.getLogger().addHandler(logging.NullHandler())
         return None
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
