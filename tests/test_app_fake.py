@@ -285,8 +285,10 @@ async def test_read_only_hides_and_refuses() -> None:
 
 
 async def test_markup_in_names_and_labels_literal() -> None:
+    from rich.console import Console
+
     app = make_app()
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(200, 50)) as pilot:
         await ready(pilot)
         key = container_id("label-[bold]markup[/bold]")
         await select(app, pilot, "containers", key)
@@ -294,9 +296,11 @@ async def test_markup_in_names_and_labels_literal() -> None:
         assert "label-[bold]markup[/bold]" in cells
         await pilot.pause(0.3)
         body = app.main.query_one("#detail-body")
-        rendered = app.main.query_one("#detail").render_lines
-        assert rendered is not None
-        assert body is not None
+        console = Console(width=200, record=True, file=open("/dev/null", "w"))
+        console.print(body.content)
+        detail = console.export_text()
+        assert "note=[/x] [bold]not bold[00] 日本語 🐳" in detail
+        assert "label-[bold]markup[/bold]" in detail
 
 
 async def test_unreachable_engine_banner_and_retry() -> None:
@@ -442,4 +446,56 @@ async def test_fast_typing_after_slash_goes_to_filter() -> None:
         assert app.main.views["containers"].filter_text == "demo"
         assert not isinstance(app.screen, ConfirmModal)
         assert app.main.views["containers"].sort_key == "status"
+        assert fake.actions == []
+
+
+async def test_hidden_marked_rows_not_acted_on() -> None:
+    """A row marked, then hidden by the filter, must not be paused by p."""
+    fake = FakeEngine()
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await select(app, pilot, "containers", container_id("shop-web"))
+        await pilot.press("space")
+        assert container_id("shop-web") in app.main.views["containers"].marked
+        await pilot.press("slash", *"cache", "enter")
+        await pilot.pause()
+        await pilot.press("p")
+        await settle(app)
+        assert fake.actions == [("pause", container_id("cache"), {})]
+
+
+async def test_kill_asks_first() -> None:
+    fake = FakeEngine()
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await select(app, pilot, "containers", container_id("shop-web"))
+        await pilot.press("K")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert fake.actions == []
+        await pilot.press("y")
+        await settle(app)
+        assert fake.actions == [
+            ("kill", container_id("shop-web"), {"signal": "SIGKILL"})
+        ]
+
+
+async def test_marked_stop_asks_and_names_all() -> None:
+    fake = FakeEngine()
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for name in ("shop-web", "shop-db"):
+            await select(app, pilot, "containers", container_id(name))
+            await pilot.press("space")
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        text = "\n".join(app.screen.lines)
+        assert "shop-web" in text
+        assert "shop-db" in text
+        await pilot.press("n")
+        await settle(app)
         assert fake.actions == []

@@ -131,7 +131,7 @@ class DockerTUI(App[None]):
         """Start (or restart) connecting; results arrive as messages."""
         self.generation += 1
         self._cancel_timer("_retry_timer")
-        self.main.show_link("connecting…", live=False)
+        self._show_on_main("show_link", "connecting…", live=False)
         self._connect(self.generation)
 
     @work(thread=True, exclusive=True, group="connect", exit_on_error=False)
@@ -155,7 +155,7 @@ class DockerTUI(App[None]):
         self.info = message.info
         self.connected = True
         self.failures = 0
-        self.main.show_engine(message.info)
+        self._show_on_main("show_engine", message.info)
         if self.follow_events:
             self._follow_events(message.generation)
         else:
@@ -176,7 +176,7 @@ class DockerTUI(App[None]):
         delay = backoff_delay(self.failures)
         self.failures += 1
         log.warning("engine unreachable, retry in %.0fs: %s", delay, message.error)
-        self.main.show_unreachable(message.error, delay)
+        self._show_on_main("show_unreachable", message.error, delay)
         self._cancel_timer("_retry_timer")
         self._retry_timer = self.set_timer(delay, self.connect_engine)
 
@@ -202,7 +202,7 @@ class DockerTUI(App[None]):
     def list_everything(self, message: msg.EventsFollowing) -> None:
         """List all four kinds once the stream guarantees no change is missed."""
         if message.generation == self.generation:
-            self.main.show_link("live", live=True)
+            self._show_on_main("show_link", "live", live=True)
             self.load_lists()
 
     @on(msg.EventsReceived)
@@ -232,7 +232,7 @@ class DockerTUI(App[None]):
             change = self.state.containers.remove(batch.removed_containers)
             if change:
                 self._update_running()
-                self.main.show_change({"containers"})
+                self._show_on_main("show_change", {"containers"})
         ids: list[str] | None = None
         if batch.container_ids and not batch.full_containers:
             ids = sorted(batch.container_ids)
@@ -327,9 +327,11 @@ class DockerTUI(App[None]):
             self._update_running()
         if self.state.stale and self.connected:
             self.state.stale = False
-            self.main.show_change({"containers", "images", "networks", "volumes"})
+            self._show_on_main(
+                "show_change", {"containers", "images", "networks", "volumes"}
+            )
         elif change:
-            self.main.show_change({message.kind})
+            self._show_on_main("show_change", {message.kind})
 
     def _update_running(self) -> None:
         """Give the sampler the containers that have counters to read."""
@@ -347,7 +349,7 @@ class DockerTUI(App[None]):
         if message.generation != self.generation:
             return
         self.stats.apply(message)
-        self.main.show_stats()
+        self._show_on_main("show_stats")
 
     # Actions
 
@@ -415,6 +417,17 @@ class DockerTUI(App[None]):
         return True
 
     # Helpers
+
+    def _show_on_main(self, method: str, *args: Any, **options: Any) -> None:
+        """Call a display method of the main screen, if it is still mounted.
+
+        Worker messages can arrive while the app shuts down, after the main
+        screen is gone; those have nothing left to show.
+        """
+        for screen in self.screen_stack:
+            if type(screen).__name__ == "MainScreen" and screen.is_mounted:
+                getattr(screen, method)(*args, **options)
+                return
 
     @property
     def main(self) -> Any:

@@ -104,7 +104,7 @@ def context_endpoint(name: str, config_dir: Path, source: str) -> Endpoint:
     except FileNotFoundError:
         raise EngineError(
             ErrorKind.BAD_ENDPOINT,
-            f"Context {name!r} not found (no {meta_path}).",
+            f"Context {name!r} not found.",
             "List contexts with 'docker context ls', or pass --host.",
         ) from None
     except (OSError, ValueError) as error:

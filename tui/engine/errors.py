@@ -7,9 +7,12 @@ do next), so the screens can show it without knowing the SDK.
 from __future__ import annotations
 
 import errno
+import re
 import socket
 from enum import Enum
 from typing import Any
+
+_FULL_ID = re.compile(r"\b[0-9a-f]{64}\b")
 
 
 class ErrorKind(str, Enum):
@@ -151,6 +154,8 @@ def api_error(error: Any, action: str) -> EngineError:
     explanation = getattr(error, "explanation", None) or str(error)
     if isinstance(explanation, bytes):
         explanation = explanation.decode("utf-8", "replace")
+    # The engine names objects by full id; 12 digits identify them as the CLI does.
+    explanation = _FULL_ID.sub(lambda match: match.group(0)[:12], str(explanation))
     message = f"{action} failed: {explanation}"
     if status == 404:
         return EngineError(ErrorKind.NOT_FOUND, message)

@@ -74,6 +74,8 @@ def is_available(screen: MainScreen, action: str) -> bool:
         return any(_applies(action, c) for c in _targets(screen))
     if action in ANY_PANE:
         return screen.selected_key() is not None
+    if action == "toggle_all":
+        return screen.current == "containers"
     if action in IMAGE_ACTIONS:
         key = screen.selected_key() or ""
         if screen.current != "images" or not key:
@@ -100,31 +102,59 @@ def unavailable_reason(screen: MainScreen, action: str) -> str:
     return ""
 
 
+CONFIRM_ALWAYS = {"kill"}
+"""Actions that ask first even for one container: a kill skips the grace period."""
+
+
 def simple(screen: MainScreen, action: str) -> None:
-    """Run start, stop, restart, pause/unpause or kill on the target containers."""
+    """Run start, stop, restart, pause/unpause or kill on the target containers.
+
+    Kill, and any action on more than one container, asks first and names
+    every container it will touch.
+    """
+    targets = [c for c in _targets(screen) if _applies(action, c)]
+    if not targets:
+        return
+    if action in CONFIRM_ALWAYS or len(targets) > 1:
+        verb = VERBS[action][0]
+        lines = [f"{clean(c.name)}  {c.short_id}  ({clean(c.state)})" for c in targets]
+        noun = "container" if len(targets) == 1 else f"{len(targets)} containers"
+
+        def confirmed(choices: dict[str, bool] | None) -> None:
+            if choices is not None:
+                _run_simple(screen, action, targets)
+
+        screen.app.push_screen(
+            ConfirmModal(f"{verb} {noun}?", lines, confirm_label=verb), confirmed
+        )
+        return
+    _run_simple(screen, action, targets)
+
+
+def _run_simple(
+    screen: MainScreen, action: str, targets: list[ContainerRecord]
+) -> None:
     engine = screen.tui.engine
-    for container in _targets(screen):
-        if not _applies(action, container):
-            continue
+    calls = {
+        "start": engine.start_container,
+        "stop": engine.stop_container,
+        "restart": engine.restart_container,
+        "pause": engine.pause_container,
+        "unpause": engine.unpause_container,
+        "kill": engine.kill_container,
+    }
+    for container in targets:
         verb = (
             "unpause" if action == "pause" and container.state == "paused" else action
         )
-        calls = {
-            "start": engine.start_container,
-            "stop": engine.stop_container,
-            "restart": engine.restart_container,
-            "pause": engine.pause_container,
-            "unpause": engine.unpause_container,
-            "kill": engine.kill_container,
-        }
-        call = calls[verb]
-        title, done = VERBS[verb]
         name = clean(container.name)
+        title, done = VERBS[verb]
+        # A stop can take the whole grace period, so say at once that it started.
+        screen.app.notify(f"{title} {name}…", timeout=2)
         screen.tui.run_engine_action(
             f"{name} {done}",
-            lambda call=call, key=container.id: call(key),
+            lambda call=calls[verb], key=container.id: call(key),
         )
-        del title
 
 
 def inspect(screen: MainScreen) -> None:

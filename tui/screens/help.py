@@ -16,7 +16,9 @@ KEY_NAMES = {
     "slash": "/",
     "question_mark": "?",
     "space": "space",
-    "escape": "esc",
+    "escape": "escape",
+    "asterisk": "*",
+    "exclamation_mark": "!",
     "shift+tab": "shift+tab",
 }
 

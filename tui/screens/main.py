@@ -244,7 +244,12 @@ class MainScreen(Screen[None]):
         if kind == "containers":
             rows = self._container_rows(rows, columns)
         view.rows = {row.key: row for row in rows}
-        view.marked &= set(view.rows)
+        # Drop marks of objects that are gone, not of rows a view hides.
+        if kind == "containers":
+            existing = set(self.tui.state.containers.by_id)
+        else:
+            existing = set(view.rows)
+        view.marked &= existing
         shown = filter_rows(
             rows, view.filter_text, [column.key for column, _ in columns]
         )
@@ -396,6 +401,10 @@ class MainScreen(Screen[None]):
         if self.current in self._dirty:
             self._dirty.discard(self.current)
             self._render_pane(self.current)
+        field = self.query_one("#filter", Input)
+        field.value = self.views[self.current].filter_text
+        field.display = bool(field.value)
+        self._filter_typing = False
         self.table(self.current).focus()
         self.refresh_bindings()
         self.schedule_detail()
@@ -683,10 +692,16 @@ class MainScreen(Screen[None]):
         actions.shell(self)
 
     def marked_or_selected(self) -> list[str]:
-        """Keys of the marked rows, or the highlighted row when none is marked."""
+        """Return the marked rows that are shown, else the highlighted row.
+
+        Marked rows that the filter hides are never acted on: an operator
+        acts on what is on screen.
+        """
         view = self.views[self.current]
-        if view.marked:
-            return [key for key in view.rows if key in view.marked]
+        shown = self.table(self.current).shown_keys()
+        visible_marked = [key for key in shown if key in view.marked]
+        if visible_marked:
+            return visible_marked
         key = self.selected_key()
         return [key] if key else []
 

@@ -51,11 +51,11 @@ class Row:
 
 
 CONTAINER_COLUMNS = (
-    Column("name", "Name", 16, 0, flexible=True, max_width=40, cut_middle=True),
-    Column("status", "Status", 18, 1, flexible=True, max_width=30),
+    Column("name", "Name", 18, 0, flexible=True, max_width=40, cut_middle=True),
+    Column("status", "Status", 22, 1, flexible=True, max_width=30),
     Column("cpu", "CPU", 7, 2, align_right=True, descending=True),
     Column("memory", "Memory", 8, 3, align_right=True, descending=True),
-    Column("image", "Image", 14, 4, flexible=True, max_width=30, cut_middle=True),
+    Column("image", "Image", 20, 4, flexible=True, max_width=30, cut_middle=True),
     Column("health", "Health", 9, 5),
     Column("mem_limit", "Limit", 14, 6, descending=True),
     Column("net_io", "Net rx / tx", 19, 7, descending=True),
