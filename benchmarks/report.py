@@ -1,0 +1,145 @@
+"""Medians, ratios and targets of the benchmark, as a Markdown table."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+# metric, label, unit, maximum allowed dockertui/lazydocker ratio (None: no target)
+METRICS: tuple[tuple[str, str, str, float | None], ...] = (
+    ("first_render_s", "first render of a container name", "s", 1.5),
+    ("cpu_s", "program CPU over the idle window", "s", 0.5),
+    ("engine_cpu_s", "engine CPU caused (minus baseline)", "s", 0.25),
+    ("peak_rss_mib", "peak RSS", "MiB", None),
+    ("term_bytes_per_s", "terminal output while idle", "B/s", 0.5),
+    ("new_container_s", "new container on screen", "s", None),
+    ("new_container_api_s", "  of which the `run` API call", "s", None),
+    ("new_container_after_api_s", "  after the `run` call returned", "s", None),
+    ("row_refresh_s", "busy container row redrawn every", "s", None),
+    ("load_average", "1-minute load average at start", "", None),
+)
+
+
+def median(values: Sequence[float | None]) -> float | None:
+    """Return the median of the values that are not None, or None if none are."""
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
+
+
+def engine_caused(rounds: list[dict[str, Any]], tool: str) -> list[float | None]:
+    """Return, per round, the tool's engine CPU minus the same round's baseline."""
+    caused: list[float | None] = []
+    for round_results in rounds:
+        own = round_results[tool]["engine_cpu_s"]
+        base = round_results["baseline"]["engine_cpu_s"]
+        caused.append(None if own is None or base is None else own - base)
+    return caused
+
+
+def summarize(rounds: list[dict[str, Any]], tools: Sequence[str]) -> dict[str, Any]:
+    """Return the median of every metric for every tool."""
+    summary: dict[str, Any] = {}
+    for tool in tools:
+        figures = {}
+        for metric, *_ in METRICS:
+            if metric == "engine_cpu_s":
+                figures[metric] = median(engine_caused(rounds, tool))
+            else:
+                figures[metric] = median([r[tool].get(metric) for r in rounds])
+        summary[tool] = figures
+    summary["baseline_engine_cpu_s"] = median(
+        [r["baseline"]["engine_cpu_s"] for r in rounds]
+    )
+    return summary
+
+
+def _cell(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    if unit == "B/s" or abs(value) >= 100:
+        return f"{value:,.0f} {unit}".strip()
+    return f"{value:.3g} {unit}".strip()
+
+
+def table(summary: dict[str, Any], ours: str, theirs: str) -> str:
+    """Format the medians, the ratio ours/theirs and whether each target is met."""
+    lines = [
+        f"| metric (median) | {ours} | {theirs} | ratio | target | met |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for metric, label, unit, limit in METRICS:
+        mine, other = summary[ours][metric], summary[theirs][metric]
+        ratio = None
+        # A ratio to zero or to a negative figure (noise) means nothing.
+        if mine is not None and other is not None and other > 0:
+            ratio = mine / other
+        ratio_text = "n/a" if ratio is None else f"{ratio:.2f}"
+        target = "" if limit is None else f"<= {limit:g}x"
+        met = ""
+        if limit is not None:
+            if ratio is None:
+                met = "n/a"
+            elif ratio <= limit:
+                met = "yes"
+            else:
+                met = "NO"
+        lines.append(
+            f"| {label} | {_cell(mine, unit)} | {_cell(other, unit)} "
+            f"| {ratio_text} | {target} | {met} |"
+        )
+    return "\n".join(lines)
+
+
+ROUND_METRICS = (
+    "first_render_s",
+    "cpu_s",
+    "engine_cpu_s",
+    "peak_rss_mib",
+    "term_bytes_per_s",
+    "new_container_s",
+    "row_refresh_s",
+    "load_average",
+)
+
+
+def round_table(rounds: list[dict[str, Any]], tools: Sequence[str]) -> str:
+    """Format every round's raw figures, engine CPU before the baseline is taken off."""
+    header = ["round", "program", *ROUND_METRICS]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for number, round_results in enumerate(rounds, 1):
+        for tool in ("baseline", *tools):
+            figures = round_results[tool]
+            cells = [str(number), tool]
+            for metric in ROUND_METRICS:
+                value = figures.get(metric)
+                if value is None:
+                    cells.append("")
+                elif abs(value) >= 1000:
+                    cells.append(f"{value:.0f}")
+                else:
+                    cells.append(f"{value:.3g}")
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Print the tables of a results file written by run.py."""
+    path = sys.argv[1] if len(sys.argv) > 1 else "benchmarks/results.json"
+    results = json.loads(Path(path).read_text())
+    tools = ("dockertui", "lazydocker")
+    for count, figures in results.items():
+        if not count.isdigit():
+            continue
+        rounds = figures["rounds"]
+        print(f"\nN={count}, {len(rounds)} rounds, medians:\n")
+        print(table(summarize(rounds, tools), *tools))
+        print(f"\nN={count}, every round:\n")
+        print(round_table(rounds, tools))
+
+
+if __name__ == "__main__":
+    main()
