@@ -143,3 +143,94 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _command_output(command: list[str]) -> str:
+    """Return the first line a command prints, or "unknown" when it fails."""
+    import subprocess
+
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    lines = (result.stdout or result.stderr).strip().splitlines()
+    return lines[0] if lines else ""
+
+
+def machine_lines(lazydocker: str, dockertui_python: str) -> list[str]:
+    """Describe the machine and the versions measured, one Markdown item each."""
+    import os
+    import platform
+
+    import psutil
+
+    memory = psutil.virtual_memory().total / 2**30
+    commit = _command_output(["git", "rev-parse", "--short", "HEAD"])
+    dirty = _command_output(["git", "status", "--porcelain", "--untracked-files=no"])
+    versions = _command_output(
+        [
+            dockertui_python,
+            "-c",
+            "import importlib.metadata as m; print('textual', m.version('textual'),"
+            " '· docker SDK', m.version('docker'))",
+        ]
+    )
+    return [
+        f"- {os.cpu_count()} CPUs, {memory:.1f} GiB memory, Linux "
+        f"{platform.release()}; load average at the end {os.getloadavg()[0]:.2f}",
+        "- Docker Engine "
+        + _command_output(
+            [
+                "docker",
+                "version",
+                "--format",
+                "{{.Server.Version}} (API {{.Server.APIVersion}})",
+            ]
+        ),
+        f"- dockertui at commit {commit}"
+        + (" with uncommitted changes" if dirty not in ("", "unknown") else "")
+        + f"; {versions}",
+        f"- lazydocker: {_command_output([lazydocker, '--version'])}",
+    ]
+
+
+def write_markdown(
+    results: dict[str, Any], path: Path, command: str, lazydocker: str, python: str
+) -> None:
+    """Write BENCHMARKS.md: machine, versions, command, and the tables per N."""
+    tools = ("dockertui", "lazydocker")
+    parts = [
+        "# Benchmarks: dockertui and lazydocker side by side",
+        "",
+        f"Written by `benchmarks/run` on {results.get('started', '?')}. Each "
+        "program runs in a 160x48 pseudo-terminal read by pyte, against the same "
+        "N running busybox containers, in rounds that alternate a baseline "
+        "window (no dashboard), dockertui and lazydocker. Figures are medians "
+        "over the rounds; the method is in `benchmarks/README.md`. Absolute "
+        "times drift on shared machines, so compare the ratios.",
+        "",
+        "## Machine and versions",
+        "",
+        *machine_lines(lazydocker, python),
+        "",
+        "## Command",
+        "",
+        "```sh",
+        command,
+        "```",
+    ]
+    for count, figures in results.items():
+        if not count.isdigit():
+            continue
+        rounds = figures["rounds"]
+        parts += [
+            "",
+            f"## Results, N={count} ({len(rounds)} rounds)",
+            "",
+            table(summarize(rounds, tools), *tools),
+            "",
+            "Every round (engine CPU before the baseline is subtracted):",
+            "",
+            round_table(rounds, tools),
+        ]
+    path.write_text("\n".join(parts) + "\n")

@@ -71,6 +71,11 @@ def parse_args() -> argparse.Namespace:
         "--dockertui", default=DEFAULT_DOCKERTUI, help="dockertui executable"
     )
     parser.add_argument(
+        "--markdown",
+        default="BENCHMARKS.md",
+        help="Markdown report to write at the end (default BENCHMARKS.md)",
+    )
+    parser.add_argument(
         "--lazydocker", default=DEFAULT_LAZYDOCKER, help="lazydocker executable"
     )
     parser.add_argument(
@@ -181,6 +186,11 @@ def main() -> None:
         finally:
             removed = fleet.remove_all()
             log.info("removed %d leftover benchmark containers", removed)
+    command = "bash benchmarks/run " + " ".join(sys.argv[1:])
+    report.write_markdown(
+        output, Path(args.markdown), command.strip(), args.lazydocker, sys.executable
+    )
+    print(f"wrote {args.markdown}")
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:
