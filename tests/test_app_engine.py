@@ -108,6 +108,10 @@ async def test_kill_key_kills_running(
     async with run_app(engine) as (app, pilot):
         await select(app, pilot, "containers", created.id)
         await pilot.press("K")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert engine_state(docker_api, created.id)["Status"] == "running"
+        await pilot.press("y")
         await wait_for(pilot, shows_state(app, created.id, "exited"))
         state = engine_state(docker_api, created.id)
         assert state["Status"] == "exited"
