@@ -3,7 +3,7 @@
 # venv_dir, and the extras to install in DOCKERTUI_EXTRAS (for example "[test]").
 
 say() {
-    printf 'test: %s\n' "$*" >&2
+    printf '%s: %s\n' "$(basename "$0")" "$*" >&2
 }
 
 # The system interpreter is preferred so that user nobody can run it in the
