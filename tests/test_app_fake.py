@@ -499,3 +499,46 @@ async def test_marked_stop_asks_and_names_all() -> None:
         await pilot.press("n")
         await settle(app)
         assert fake.actions == []
+
+
+async def test_cell_change_repaints_only_its_row() -> None:
+    """One changed cell must not repaint the whole table: over SSH every
+    repainted line costs bytes, and a stats sweep changes a few cells."""
+    from dataclasses import replace
+
+    fake = FakeEngine()
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.3)
+        table = app.main.table("containers")
+        full: list[tuple[object, ...]] = []
+        rows_refreshed: list[int] = []
+        original_refresh_row = table.refresh_row
+
+        def spy_refresh(*regions: object, **options: object) -> object:
+            if not regions and not table._row_refresh_only:
+                full.append(regions)
+            return ResourceTable.refresh(table, *regions, **options)
+
+        def spy_refresh_row(index: int) -> object:
+            rows_refreshed.append(index)
+            return original_refresh_row(index)
+
+        table.refresh = spy_refresh  # type: ignore[method-assign]
+        table.refresh_row = spy_refresh_row  # type: ignore[method-assign]
+        key = container_id("shop-web")
+        rows = [app.main.views["containers"].rows[k] for k in table.shown_keys()]
+        changed = [
+            replace(row, cells={**row.cells, "status": "Up 4 hours"}) if row.key == key else row
+            for row in rows
+        ]
+        columns = list(table._columns)
+        table.show_rows(
+            columns,
+            changed,
+            sort_key=app.main.views["containers"].sort_key,
+        )
+        assert full == []
+        assert rows_refreshed == [table.get_row_index(key)]
+        assert "Up 4 hours" in cell_texts(table, key)

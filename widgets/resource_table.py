@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dockertui.state.views import Column, Row, fit_text
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
@@ -78,6 +79,7 @@ class ResourceTable(DataTable[Text]):
         self._rows: dict[str, Row] = {}
         self._order: list[str] = []
         self._marked: frozenset[str] = frozenset()
+        self._row_refresh_only = False
         self.stale = False
 
     @property
@@ -143,6 +145,10 @@ class ResourceTable(DataTable[Text]):
 
     def _update(self, rows: Sequence[Row], restyle: bool) -> None:
         incoming = {row.key: row for row in rows}
+        wanted = [row.key for row in rows]
+        if wanted == self._order and not restyle:
+            self._update_cells_only(rows)
+            return
         for key in [key for key in self._order if key not in incoming]:
             self.remove_row(key)
             del self._rows[key]
@@ -153,11 +159,46 @@ class ResourceTable(DataTable[Text]):
                 self._add(row)
             elif restyle or previous != row:
                 self._change(previous, row, restyle)
-        wanted = [row.key for row in rows]
         if wanted != self._order:
             position = {key: index for index, key in enumerate(wanted)}
             self.sort(MARK_COLUMN, key=lambda label: position[label.row_key])
             self._order = wanted
+
+    def _update_cells_only(self, rows: Sequence[Row]) -> None:
+        """Change cells of rows that stay in place, repainting only those rows.
+
+        ``DataTable.update_cell`` (Textual 8.2.8) refreshes the whole widget,
+        which rewrites every visible line of the table on the terminal. Over
+        SSH that is most of the bytes a dashboard sends while idle, so while
+        cells change, full refreshes are turned into refreshes of their rows.
+        """
+        changed: list[str] = []
+        self._row_refresh_only = True
+        try:
+            for row in rows:
+                previous = self._rows[row.key]
+                if previous != row:
+                    self._change(previous, row, restyle=False)
+                    changed.append(row.key)
+        finally:
+            self._row_refresh_only = False
+        for key in changed:
+            self.refresh_row(self.get_row_index(key))
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> ResourceTable:
+        """Refresh the table, or nothing while a cell update repaints its own row."""
+        row_only = getattr(self, "_row_refresh_only", False)
+        if row_only and not regions and not layout and not recompose:
+            return self
+        return super().refresh(
+            *regions, repaint=repaint, layout=layout, recompose=recompose
+        )
 
     def _add(self, row: Row) -> None:
         self.add_row(*self._cells(row), key=row.key)
