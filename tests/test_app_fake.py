@@ -530,7 +530,9 @@ async def test_cell_change_repaints_only_its_row() -> None:
         key = container_id("shop-web")
         rows = [app.main.views["containers"].rows[k] for k in table.shown_keys()]
         changed = [
-            replace(row, cells={**row.cells, "status": "Up 4 hours"}) if row.key == key else row
+            replace(row, cells={**row.cells, "status": "Up 4 hours"})
+            if row.key == key
+            else row
             for row in rows
         ]
         columns = list(table._columns)

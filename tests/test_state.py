@@ -93,7 +93,7 @@ def test_relations_derived_from_containers() -> None:
     assert [c.name for c in state.volume_users()["shop-data"]] == ["shop-web"]
 
 
-# Converters on odd answers
+# Converters on incomplete responses
 
 
 def test_container_without_optional_fields() -> None:

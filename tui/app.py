@@ -25,6 +25,7 @@ from .commands import EngineCommands
 from .engine.client import Engine
 from .engine.endpoint import Endpoint
 from .engine.errors import EngineError, ErrorKind
+from .screens.actions import MUTATING
 from .state.events import EventBatch, backoff_delay
 from .state.records import EngineEvent
 from .state.store import EngineState
@@ -38,19 +39,7 @@ RESYNC_SECONDS = 15.0
 EVENT_COALESCE_SECONDS = 0.05
 """Events arriving within this window are handled with one refresh."""
 
-MUTATING_ACTIONS = (
-    "start",
-    "stop",
-    "restart",
-    "pause",
-    "kill",
-    "remove",
-    "shell",
-    "pull",
-    "tag",
-    "push",
-    "build",
-)
+MUTATING_ACTIONS = MUTATING
 MUTATING_KEYS = {
     "u": "start",
     "s": "stop",
@@ -142,9 +131,9 @@ class DockerTUI(App[None]):
             self.post_message(msg.EngineUnreachable(error, generation))
             return
         self.post_message(msg.EngineConnected(info, generation))
-        # Show containers before the event stream opens, which is what the
-        # operator waits for; the full list after the stream opens heals any
-        # change made in between.
+        # The container list is what the operator waits for, so it is read
+        # before the event stream opens. The full list read after the stream
+        # opens heals any change made in between.
         self._load_now(("containers",), generation)
 
     @on(msg.EngineConnected)

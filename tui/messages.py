@@ -1,4 +1,4 @@
-"""Messages that workers post to the app: what the engine said or did."""
+"""Messages that workers post to the app: what the engine reported or did."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .state.records import ContainerDetail, EngineEvent, EngineInfo
 
 @dataclass
 class EngineConnected(Message):
-    """The engine answered; ``info`` describes it."""
+    """The engine responded; ``info`` describes it."""
 
     info: EngineInfo
     generation: int

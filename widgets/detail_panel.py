@@ -199,7 +199,7 @@ class DetailPanel(VerticalScroll):
     """
 
     def compose(self):  # type: ignore[no-untyped-def]
-        """Add the resource graphs and the Static that holds the fields."""
+        """Add the resource graphs and the Static that contains the fields."""
         from dockertui.widgets.stats_panel import StatsPanel
 
         yield StatsPanel(id="detail-stats")

@@ -64,7 +64,7 @@ class EngineHeader(Widget):
     """Image, network and volume counts."""
 
     stats_note: reactive[str] = reactive("")
-    """Where resource figures come from and which CPU scale is on."""
+    """The source of resource figures and the CPU scale in use."""
 
     read_only: reactive[bool] = reactive(False)
     """True when actions that change the engine are switched off."""

@@ -109,8 +109,8 @@ CONFIRM_ALWAYS = {"kill"}
 def simple(screen: MainScreen, action: str) -> None:
     """Run start, stop, restart, pause/unpause or kill on the target containers.
 
-    Kill, and any action on more than one container, asks first and names
-    every container it will touch.
+    Kill, and any action on more than one container, opens a confirmation
+    that names every container it will touch.
     """
     targets = [c for c in _targets(screen) if _applies(action, c)]
     if not targets:
@@ -149,7 +149,7 @@ def _run_simple(
         )
         name = clean(container.name)
         title, done = VERBS[verb]
-        # A stop can take the whole grace period, so say at once that it started.
+        # A stop can take the whole grace period, so a toast reports it at once.
         screen.app.notify(f"{title} {name}…", timeout=2)
         screen.tui.run_engine_action(
             f"{name} {done}",

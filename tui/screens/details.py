@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from .main import MainScreen
 
 MAX_CACHED = 500
-"""Inspect answers kept at most; the oldest go first."""
+"""Maximum inspect responses kept; the oldest are dropped first."""
 
 
 class DetailCache:

@@ -31,7 +31,7 @@ class EnvVar:
 
     @property
     def secret(self) -> bool:
-        """True when the name looks like it holds a password, token or key."""
+        """True when the name suggests a password, token or key."""
         upper = self.name.upper()
         return any(marker in upper for marker in SECRET_MARKERS)
 

@@ -38,7 +38,7 @@ KIND_TO_PANE = {"image": "images", "network": "networks", "volume": "volumes"}
 
 @dataclass
 class EventBatch:
-    """What a window of events asks the app to re-read."""
+    """The objects a window of events requires the app to re-read."""
 
     container_ids: set[str] = field(default_factory=set)
     removed_containers: set[str] = field(default_factory=set)

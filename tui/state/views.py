@@ -200,7 +200,12 @@ def image_rows(state: EngineState, now: datetime) -> list[Row]:
     rows = []
     for image in state.images:
         used = len(users.get(image.id, ()))
-        status = "dangling" if image.dangling else ("in use" if used else "unused")
+        if image.dangling:
+            status = "dangling"
+        elif used:
+            status = "in use"
+        else:
+            status = "unused"
         for tag in image.tags or ("<none>:<none>",):
             key = f"{image.id}|{tag}" if image.tags else image.id
             rows.append(
