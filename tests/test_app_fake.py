@@ -544,3 +544,56 @@ async def test_cell_change_repaints_only_its_row() -> None:
         assert full == []
         assert rows_refreshed == [table.get_row_index(key)]
         assert "Up 4 hours" in cell_texts(table, key)
+
+
+async def test_quiet_sweep_repaints_only_lines_that_changed() -> None:
+    """A sweep whose visible figures are unchanged repaints almost nothing.
+
+    Memory a few bytes apart shows the same text, hidden columns change, and
+    only the host's CPU figure moves: the terminal must get that line and the
+    selected container's graphs, not every row of the table, the engine line
+    of the host bar or the whole detail panel.
+    """
+    from dataclasses import replace
+
+    from dockertui import messages as msg
+    from dockertui.widgets.host_bar import HostBar
+    from dockertui.widgets.stats_panel import StatsPanel
+    from fake_engine import FakeHostProbe, fixed_samples
+
+    fake = FakeEngine()
+    app = make_app(fake)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.3)
+        second = fixed_samples(fake, second=True)
+        third = {
+            key: replace(
+                sample,
+                timestamp=sample.timestamp + 2,
+                cpu_total_ns=sample.cpu_total_ns * 2,
+                system_ns=sample.system_ns * 2,
+                mem_usage=sample.mem_usage + 7,
+                net_rx=sample.net_rx * 2,
+                net_tx=sample.net_tx * 2,
+                blk_write=sample.blk_write * 2,
+            )
+            for key, sample in second.items()
+        }
+        host = replace(FakeHostProbe().read(), cpu_percent=12.5)
+        painted: set[int] = set()
+        original_display = app._display
+
+        def spy_display(screen: object, update: object) -> None:
+            painted.update(y for y, _, _ in getattr(update, "spans", ()))
+            original_display(screen, update)  # type: ignore[arg-type]
+
+        app._display = spy_display  # type: ignore[method-assign]
+        app.post_message(msg.StatsSampled(third, "cgroup", host, app.generation))
+        await pilot.pause(0.4)
+        bar = app.main.query_one(HostBar)
+        graphs = app.main.query_one(StatsPanel)
+        allowed = {bar.region.y + bar.styles.padding.top}
+        allowed |= set(range(graphs.region.y, graphs.region.bottom))
+        assert painted, "the sweep repainted nothing: the spy saw no update"
+        assert painted <= allowed, sorted(painted - allowed)

@@ -7,6 +7,7 @@ from dockertui.state.host import HostFigures
 from dockertui.state.stats_format import DASH
 from dockertui.widgets.sparkline import BLOCKS
 from rich.text import Text
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -47,19 +48,44 @@ class HostBar(Widget):
     HostBar > .hostbar--muted { color: $text-muted; }
     """
 
-    figures: reactive[HostFigures | None] = reactive(None)
+    figures: reactive[HostFigures | None] = reactive(None, repaint=False)
     """The host's latest figures, or None before the first reading."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._drawn: list[Text] = []
+
+    def watch_figures(self) -> None:
+        """Repaint only the lines whose text changed.
+
+        The engine line rarely changes, and over SSH every repainted line
+        costs bytes on each sweep.
+        """
+        if not self.is_mounted:
+            return
+        lines = self._lines()
+        if len(lines) != len(self._drawn):
+            self.refresh()
+            return
+        width = self.size.width
+        for index, (drawn, line) in enumerate(zip(self._drawn, lines, strict=True)):
+            if drawn != line:
+                self.refresh(Region(0, index, width, 1))
 
     def render(self) -> Text:
         """Draw the two lines for the current width."""
+        self._drawn = self._lines()
+        return Text("\n").join(self._drawn)
+
+    def _lines(self) -> list[Text]:
         figures = self.figures
         if figures is None:
-            return Text("host: reading figures…", style=self._style("muted"))
+            return [Text("host: reading figures…", style=self._style("muted"))]
         if not figures.is_local:
             first = self._remote_line(figures)
         else:
             first = self._usage_line(figures)
-        return Text("\n").join([first, self._engine_line(figures)])
+        return [first, self._engine_line(figures)]
 
     @property
     def _wide(self) -> bool:

@@ -177,8 +177,7 @@ class ResourceTable(DataTable[Text]):
         try:
             for row in rows:
                 previous = self._rows[row.key]
-                if previous != row:
-                    self._change(previous, row, restyle=False)
+                if previous != row and self._change(previous, row, restyle=False):
                     changed.append(row.key)
         finally:
             self._row_refresh_only = False
@@ -205,17 +204,29 @@ class ResourceTable(DataTable[Text]):
         self._rows[row.key] = row
         self._order.append(row.key)
 
-    def _change(self, previous: Row, row: Row, restyle: bool) -> None:
-        new_cells = self._cells(row)
+    def _change(self, previous: Row, row: Row, restyle: bool) -> bool:
+        """Update the cells of ``row`` that differ; return whether any did.
+
+        A row can differ only in sort values or in columns that are not
+        shown, and then nothing on screen changes.
+        """
+        self._rows[row.key] = row
         if restyle or previous.tone != row.tone:
+            new_cells = self._cells(row)
             for column_key, cell in zip(self._column_keys(), new_cells, strict=True):
                 self.update_cell(row.key, column_key, cell)
-        else:
+            return True
+        changed = [
+            index
+            for index, (column, _) in enumerate(self._columns, start=1)
+            if previous.cells.get(column.key) != row.cells.get(column.key)
+        ]
+        if changed:
+            new_cells = self._cells(row)
             keys = self._column_keys()
-            for index, (column, _) in enumerate(self._columns, start=1):
-                if previous.cells.get(column.key) != row.cells.get(column.key):
-                    self.update_cell(row.key, keys[index], new_cells[index])
-        self._rows[row.key] = row
+            for index in changed:
+                self.update_cell(row.key, keys[index], new_cells[index])
+        return bool(changed)
 
     def _column_keys(self) -> list[str]:
         return [MARK_COLUMN] + [column.key for column, _ in self._columns]

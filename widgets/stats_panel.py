@@ -78,7 +78,7 @@ class StatsGraph(Horizontal):
         graph = self.query_one(HistoryGraph)
         graph.data = tuple(points)
         graph.maximum = maximum
-        self.query_one(".statsgraph--value", Label).update(Text(value))
+        _update_line(self.query_one(".statsgraph--value", Label), Text(value))
 
 
 class StatsPanel(Widget):
@@ -115,7 +115,7 @@ class StatsPanel(Widget):
             source: where the figures come from ("cgroup" or "engine API").
         """
         summary = self.query_one(".statspanel--summary", Static)
-        summary.update(summary_text(latest, cpu_mode, source))
+        _update_line(summary, summary_text(latest, cpu_mode, source))
         if latest is None:
             history = ()
         values = graph_values(latest, cpu_mode)
@@ -132,6 +132,16 @@ class StatsPanel(Widget):
                 float(memory_limit) if graph_id == "memory" and memory_limit else None
             )
             graph.set_points(series(history, field), values[graph_id], maximum)
+
+
+def _update_line(widget: Static, text: Text) -> None:
+    """Show ``text`` in a one-line widget, repainting it only when it changed.
+
+    A layout pass here repaints the whole detail panel on every sweep, and
+    a one-line widget of fixed height never needs one.
+    """
+    if widget.content != text:
+        widget.update(text, layout=False)
 
 
 def graph_values(latest: ContainerStats | None, cpu_mode: str) -> dict[str, str]:
