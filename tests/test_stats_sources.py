@@ -12,6 +12,7 @@ import pytest
 from dockertui.engine.cgroups import (
     CgroupReader,
     detect_version,
+    keyed_value,
     parse_cpu_max,
     parse_net_dev,
     parse_v1_blkio,
@@ -188,6 +189,17 @@ def test_parse_v1_blkio_sums_devices() -> None:
 
 def test_parse_v1_blkio_only_total_is_none() -> None:
     assert parse_v1_blkio(b"Total 0\n") is None
+
+
+def test_keyed_value_matches_whole_key_only() -> None:
+    data = b"cache 5\ntotal_inactive_file 42\ninactive_file 3\n"
+    assert keyed_value(data, b"total_inactive_file") == 42
+    assert keyed_value(data, b"inactive_file") == 3
+    assert keyed_value(data, b"cache") == 5
+    assert keyed_value(b"total_inactive_file 1\n", b"inactive_file") is None
+    assert keyed_value(b"inactive_file 9", b"inactive_file") == 9
+    assert keyed_value(b"inactive_file x\n", b"inactive_file") is None
+    assert keyed_value(None, b"inactive_file") is None
 
 
 def test_parse_v2_io_sums_devices() -> None:
