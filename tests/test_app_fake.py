@@ -7,6 +7,7 @@ the same keys against dockerd.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from dockertui.app import DockerTUI
@@ -597,3 +598,50 @@ async def test_quiet_sweep_repaints_only_lines_that_changed() -> None:
         allowed |= set(range(graphs.region.y, graphs.region.bottom))
         assert painted, "the sweep repainted nothing: the spy saw no update"
         assert painted <= allowed, sorted(painted - allowed)
+
+
+class ReadyQuickList:
+    """A start-up list that finished before the app mounted."""
+
+    done = True
+
+    def __init__(self, records: list[Any]) -> None:
+        self._records = records
+
+    def records(self, timeout: float | None = 0.0) -> list[Any] | None:
+        return self._records
+
+
+class GatedEngine(FakeEngine):
+    """A fake engine whose connection waits until the test opens the gate."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+
+    def connect(self) -> Any:
+        self.gate.wait(10)
+        return super().connect()
+
+
+async def test_quick_list_shows_rows_before_the_engine_connects() -> None:
+    from dataclasses import replace
+
+    fake = GatedEngine()
+    records = fake.list_containers()
+    gone = replace(records[0], id="f" * 64, name="removed-meanwhile")
+    app = make_app(fake, quick_list=ReadyQuickList([*records, gone]))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        table = app.main.table("containers")
+        assert not app.connected
+        assert table.row_count == len(records) + 1
+        assert gone.id in table.shown_keys()
+        fake.gate.set()
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if gone.id not in table.shown_keys():
+                break
+        assert app.connected
+        assert gone.id not in table.shown_keys()
+        assert table.row_count == len(records)

@@ -25,9 +25,10 @@ from .commands import EngineCommands
 from .engine.client import Engine
 from .engine.endpoint import Endpoint
 from .engine.errors import EngineError, ErrorKind
+from .engine.quick_list import QuickList
 from .screens.actions import MUTATING
 from .state.events import EventBatch, backoff_delay
-from .state.records import EngineEvent
+from .state.records import ContainerRecord, EngineEvent
 from .state.store import EngineState
 from .stats_feed import StatsFeed
 
@@ -83,6 +84,7 @@ class DockerTUI(App[None]):
         clock: Callable[[], datetime] | None = None,
         follow_events: bool = True,
         shell_command: str | None = None,
+        quick_list: QuickList | None = None,
     ) -> None:
         super().__init__()
         self.endpoint = endpoint
@@ -92,6 +94,7 @@ class DockerTUI(App[None]):
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.follow_events = follow_events
         self.shell_command = shell_command
+        self.quick_list = quick_list
         self.state = EngineState()
         self.info = None
         self.connected = False
@@ -110,11 +113,32 @@ class DockerTUI(App[None]):
         """Show the main screen at once, then connect in the background."""
         from .screens.main import MainScreen
 
+        if self.quick_list is not None:
+            records = self.quick_list.records(timeout=0)
+            if records is not None:
+                self._seed_containers(records)
+            elif not self.quick_list.done:
+                self._wait_for_quick_list()
         await self.push_screen(MainScreen())
         # Objects made at start-up live as long as the app; freezing them keeps
         # full garbage collections (seen at 50-250 ms under a log flood) short.
         gc.freeze()
         self.connect_engine()
+
+    @work(thread=True, group="quick-list", exit_on_error=False)
+    def _wait_for_quick_list(self) -> None:
+        assert self.quick_list is not None
+        records = self.quick_list.records(timeout=None)
+        if records is not None:
+            self.call_from_thread(self._seed_containers, records)
+
+    def _seed_containers(self, records: list[ContainerRecord]) -> None:
+        """Show the start-up container list until the first full list arrives."""
+        if self.state.containers.loaded:
+            return
+        self.state.containers.replace_all(records)
+        self._update_running()
+        self._show_on_main("show_change", {"containers"})
 
     def connect_engine(self) -> None:
         """Start (or restart) connecting; results arrive as messages."""

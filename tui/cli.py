@@ -12,6 +12,7 @@ from pathlib import Path
 from . import __version__
 from .engine.endpoint import resolve_endpoint
 from .engine.errors import EngineError
+from .engine.quick_list import QuickList, can_read
 
 MIN_REFRESH = 0.5
 MAX_REFRESH = 3600.0
@@ -128,6 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {error.hint}", file=sys.stderr)
         return 2 if (args.host or args.context) else 1
     log_path = setup_logging()
+    # The container list is read while Textual and the SDK are imported.
+    quick_list = QuickList(endpoint).start() if can_read(endpoint) else None
     from .app import DockerTUI
 
     app = DockerTUI(
@@ -135,6 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         read_only=args.read_only,
         refresh_seconds=args.refresh,
         shell_command=args.shell,
+        quick_list=quick_list,
     )
     app.log_path = log_path
     app.run()

@@ -48,6 +48,8 @@ PANE_TITLES = {
 }
 RENDER_DELAY_SECONDS = 0.1
 """Changes arriving within this window are drawn together."""
+FIRST_RENDER_DELAY_SECONDS = 0.005
+"""Delay of the first redraw of an empty pane (a Textual timer needs one)."""
 
 DETAIL_DELAY_SECONDS = 0.15
 """How long the cursor must rest on a container before its detail is read."""
@@ -170,8 +172,11 @@ class MainScreen(Screen[None]):
         header.read_only = self.tui.read_only
         self.query_one("#filter", Input).display = False
         self.query_one("#banner", Static).display = False
-        self.query_one(HostBar).display = False
+        # The host bar keeps its place from the start, so the table does not
+        # move down when the first figures arrive.
         self.table("containers").focus()
+        if self.tui.state.containers.loaded:
+            self.show_change(set(PANES))
 
     def on_resize(self) -> None:
         """Fit the columns to the new width."""
@@ -203,6 +208,8 @@ class MainScreen(Screen[None]):
             text.append(" The lists below are the last data read and may be stale.")
         banner.update(text)
         banner.display = True
+        if self.tui.stats.host is None:
+            self.query_one(HostBar).display = False
         self.show_change(set(PANES))
 
     def show_change(self, kinds: set[str]) -> None:
@@ -215,8 +222,11 @@ class MainScreen(Screen[None]):
             kinds = kinds | {"images", "networks", "volumes"}
         self._dirty |= kinds
         if self._render_timer is None and self.is_mounted:
+            # The first rows are what the operator waits for: no delay then.
+            empty = self.table(self.current).row_count == 0
             self._render_timer = self.set_timer(
-                RENDER_DELAY_SECONDS, self._render_dirty
+                FIRST_RENDER_DELAY_SECONDS if empty else RENDER_DELAY_SECONDS,
+                self._render_dirty,
             )
 
     def _render_dirty(self) -> None:
