@@ -437,6 +437,8 @@ class DockerTUI(App[None]):
         Worker messages can arrive while the app shuts down, after the main
         screen is gone; those have nothing left to show.
         """
+        if not self.is_running:
+            return
         for screen in self.screen_stack:
             if type(screen).__name__ == "MainScreen" and screen.is_mounted:
                 getattr(screen, method)(*args, **options)

@@ -7,13 +7,17 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__
 from .engine.endpoint import resolve_endpoint
 from .engine.errors import EngineError
 from .engine.quick_list import QuickList, can_read
+from .first_frame import FirstFrame
 
+FIRST_FRAME_WAIT = 0.25
+"""Seconds to wait for the container list before drawing the first frame."""
 MIN_REFRESH = 0.5
 MAX_REFRESH = 3600.0
 
@@ -131,15 +135,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_path = setup_logging()
     # The container list is read while Textual and the SDK are imported.
     quick_list = QuickList(endpoint).start() if can_read(endpoint) else None
-    from .app import DockerTUI
+    frame = draw_first_frame(quick_list, endpoint.display, args.read_only)
+    try:
+        from .app import DockerTUI
 
-    app = DockerTUI(
-        endpoint,
-        read_only=args.read_only,
-        refresh_seconds=args.refresh,
-        shell_command=args.shell,
-        quick_list=quick_list,
-    )
-    app.log_path = log_path
+        app = DockerTUI(
+            endpoint,
+            read_only=args.read_only,
+            refresh_seconds=args.refresh,
+            shell_command=args.shell,
+            quick_list=quick_list,
+        )
+        app.log_path = log_path
+    except BaseException:
+        if frame is not None:
+            frame.undo()
+        raise
+    # From here Textual owns the alternate screen and leaves it on exit.
     app.run()
     return 0
+
+
+def draw_first_frame(
+    quick_list: QuickList | None, endpoint: str, read_only: bool
+) -> FirstFrame | None:
+    """Draw the container list before Textual starts, if it arrives in time."""
+    if quick_list is None or not sys.stdout.isatty():
+        return None
+    if os.environ.get("TERM", "dumb") == "dumb":
+        return None
+    records = quick_list.records(timeout=FIRST_FRAME_WAIT)
+    if records is None:
+        return None
+    frame = FirstFrame(sys.stdout.fileno())
+    try:
+        frame.draw(records, endpoint, datetime.now(timezone.utc), read_only)
+    except OSError:
+        frame.undo()
+        return None
+    return frame
