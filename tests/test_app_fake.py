@@ -115,9 +115,11 @@ async def test_sort_cycle_changes_order() -> None:
         assert app.main.views["containers"].sort_key == "cpu"
         assert app.main.views["containers"].sort_reverse
         first = table.coordinate_to_cell_key((0, 0)).row_key.value
+        assert "▼" in str(table.columns["cpu"].label)
         await pilot.press("O")
         assert not app.main.views["containers"].sort_reverse
         assert table.coordinate_to_cell_key((0, 0)).row_key.value != first
+        assert "▲" in str(table.columns["cpu"].label)
 
 
 async def test_stop_offered_only_when_running() -> None:
@@ -396,6 +398,24 @@ async def test_sort_by_cpu_key() -> None:
         assert "-" in cell_texts(table, stopped)
 
 
+async def test_sorting_shows_the_first_rows() -> None:
+    """After a sort the rows that sort first are on screen and selected,
+    even when the cursor was far down the list."""
+    app = make_app()
+    async with app.run_test(size=(100, 16)) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.3)
+        table = app.main.table("containers")
+        table.move_cursor(row=table.row_count - 1)
+        await pilot.pause()
+        assert table.scroll_y > 0
+        for key in ("c", "m", "o", "O"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert table.cursor_row == 0, key
+            assert table.scroll_y == 0, key
+
+
 async def test_help_lists_keys() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -645,3 +665,18 @@ async def test_quick_list_shows_rows_before_the_engine_connects() -> None:
         assert app.connected
         assert gone.id not in table.shown_keys()
         assert table.row_count == len(records)
+
+
+async def test_graphs_lead_the_detail_on_a_small_terminal() -> None:
+    from dockertui.widgets.detail_panel import DetailPanel
+    from dockertui.widgets.stats_panel import StatsGraph
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.3)
+        await select(app, pilot, "containers", container_id("shop-web"))
+        await pilot.pause(0.3)
+        detail = app.main.query_one(DetailPanel)
+        cpu_graph = app.main.query_one("#graph-cpu", StatsGraph)
+        assert detail.region.contains_region(cpu_graph.region)

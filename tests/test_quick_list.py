@@ -10,9 +10,9 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import pytest
 from dockertui.engine import Engine
@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     MakeContainer = Callable[..., CreatedContainer]
 
 
-def test_lists_what_the_sdk_lists(engine: Engine, make_container: MakeContainer) -> None:
+def test_lists_what_the_sdk_lists(
+    engine: Engine, make_container: MakeContainer
+) -> None:
     created = make_container(start=False, suffix="quick-created")
     running = make_container(suffix="quick-running")
 

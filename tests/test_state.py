@@ -321,3 +321,36 @@ def test_ago_in_cli_words() -> None:
     assert fmt.ago(now - timedelta(hours=2), now) == "2 hours ago"
     assert fmt.ago(now - timedelta(days=3), now) == "3 days ago"
     assert fmt.ago(None, now) == "-"
+
+
+def test_binary_size_never_uses_exponents() -> None:
+    assert fmt.binary_size(1000 * 1024) == "1000KiB"
+    assert fmt.binary_size(1023 * 1024) == "1023KiB"
+    assert fmt.binary_size(1000 * 1024**2) == "1000MiB"
+    assert fmt.binary_size(int(99.5 * 1024)) == "99.5KiB"
+    assert fmt.binary_size(64 * 1024**2) == "64MiB"
+    assert all(
+        "e+" not in fmt.binary_size(value) for value in range(0, 1 << 40, 7_777_777)
+    )
+
+
+def test_health_column_only_when_a_container_has_a_healthcheck() -> None:
+    from dockertui.state.views import pane_columns
+
+    state = EngineState()
+    plain = convert.container_from_list(
+        {"Id": "a" * 64, "Names": ["/a"], "State": "running", "Status": "Up 1 hour"}
+    )
+    checked = convert.container_from_list(
+        {
+            "Id": "b" * 64,
+            "Names": ["/b"],
+            "State": "running",
+            "Status": "Up 1 hour (healthy)",
+        }
+    )
+    state.containers.replace_all([plain])
+    assert "health" not in [c.key for c in pane_columns("containers", state)]
+    state.containers.replace_all([plain, checked])
+    assert "health" in [c.key for c in pane_columns("containers", state)]
+    assert "health" not in [c.key for c in pane_columns("images", state)]

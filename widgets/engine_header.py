@@ -60,8 +60,8 @@ class EngineHeader(Widget):
     counts: reactive[ContainerCounts] = reactive(ContainerCounts())
     """Running, paused and stopped container counts."""
 
-    totals: reactive[tuple[int, int, int]] = reactive((0, 0, 0))
-    """Image, network and volume counts."""
+    totals: reactive[tuple[int | None, ...]] = reactive((None, None, None))
+    """Image, network and volume counts; None for a kind not listed yet."""
 
     stats_note: reactive[str] = reactive("")
     """The source of resource figures and the CPU scale in use."""
@@ -97,14 +97,21 @@ class EngineHeader(Widget):
 
     def _second_line(self) -> Text:
         counts = self.counts
-        images, networks, volumes = self.totals
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(f"▶ {counts.running} running", self._style("running"))
         line.append("  ")
         line.append(f"‖ {counts.paused} paused", self._style("paused"))
         line.append("  ")
         line.append(f"■ {counts.stopped} stopped", self._style("stopped"))
-        line.append(f"   {images} images  {networks} networks  {volumes} volumes")
+        listed = [
+            f"{count} {noun}"
+            for count, noun in zip(
+                self.totals, ("images", "networks", "volumes"), strict=True
+            )
+            if count is not None
+        ]
+        if listed:
+            line.append("   " + "  ".join(listed))
         if self.stats_note:
             line.append(f"   {self.stats_note}", self._style("stopped"))
         return line

@@ -108,7 +108,8 @@ class ResourceTable(DataTable[Text]):
     ) -> None:
         """Show ``rows`` in this order, changing as few cells as possible."""
         layout = [
-            (column.key, width, column.key == sort_key) for column, width in columns
+            (column.key, width, column.key == sort_key and (sort_reverse or None))
+            for column, width in columns
         ]
         keep_key = self.cursor_key
         keep_index = self.cursor_row

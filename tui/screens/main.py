@@ -21,16 +21,18 @@ from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from .. import messages as msg
 from ..engine.errors import EngineError
+from ..first_frame import table_width
 from ..state.records import ContainerRecord, EngineInfo
 from ..state.views import (
     COLUMNS,
     PANES,
     ROW_BUILDERS,
     Row,
+    container_pane_rows,
     filter_rows,
     fit_columns,
+    pane_columns,
     sort_rows,
-    with_stats,
 )
 from ..stats_feed import CPU_MODE_NAMES
 from . import actions, details
@@ -234,7 +236,10 @@ class MainScreen(Screen[None]):
         state = self.tui.state
         header = self.query_one(EngineHeader)
         header.counts = state.counts()
-        header.totals = (len(state.images), len(state.networks), len(state.volumes))
+        header.totals = tuple(
+            len(collection) if collection.loaded else None
+            for collection in (state.images, state.networks, state.volumes)
+        )
         if self.current in self._dirty:
             self._dirty.discard(self.current)
             with self.app.batch_update():
@@ -247,12 +252,21 @@ class MainScreen(Screen[None]):
         view = self.views[kind]
         table = self.table(kind)
         # The mark column takes 3 cells and a vertical scrollbar 2 more.
-        full_width = table.size.width or self.app.size.width
+        full_width = table.size.width or table_width(self.app.size.width)
         width = max(full_width - 5, 30)
-        columns = fit_columns(COLUMNS[kind], width)
-        rows = ROW_BUILDERS[kind](self.tui.state, self.tui.clock())
+        columns = fit_columns(pane_columns(kind, self.tui.state), width)
         if kind == "containers":
-            rows = self._container_rows(rows, columns)
+            stats = self.tui.stats
+            rows = container_pane_rows(
+                self.tui.state,
+                self.tui.clock(),
+                columns,
+                stats.tracker,
+                stats.cpu_mode,
+                self.running_only,
+            )
+        else:
+            rows = ROW_BUILDERS[kind](self.tui.state, self.tui.clock())
         view.rows = {row.key: row for row in rows}
         # Drop marks of objects that are gone, not of rows a view hides.
         if kind == "containers":
@@ -272,26 +286,6 @@ class MainScreen(Screen[None]):
             sort_key=view.sort_key,
             sort_reverse=view.sort_reverse,
         )
-
-    def _container_rows(self, rows: list[Row], columns: list) -> list[Row]:  # type: ignore[type-arg]
-        if self.running_only:
-            by_id = self.tui.state.containers.by_id
-            rows = [row for row in rows if by_id[row.key].is_running]
-        spark_width = next((w for c, w in columns if c.key == "cpu_history"), 12)
-        stats = self.tui.stats
-        rows = with_stats(rows, stats.tracker, stats.cpu_mode, spark_width)
-        if all(column.key != "health" for column, _ in columns):
-            # Without a health column the badge stays in the status text.
-            rows = [
-                Row(
-                    r.key,
-                    {**r.cells, "status": r.cells["status_health"]},
-                    r.sort_values,
-                    r.tone,
-                )
-                for r in rows
-            ]
-        return rows
 
     def show_stats(self) -> None:
         """Show a new sweep of resource figures: table cells, host bar, detail."""
@@ -321,7 +315,6 @@ class MainScreen(Screen[None]):
         )
         if not panel.display or container is None:
             return
-        self._place_graphs(panel)
         tracker = self.tui.stats.tracker
         panel.show_stats(
             tracker.latest(container.id),
@@ -330,23 +323,24 @@ class MainScreen(Screen[None]):
             self.tui.stats.source,
         )
 
-    def _place_graphs(self, panel: StatsPanel) -> None:
-        """Put the graphs above the fields when the detail is tall, else below."""
-        detail = self.query_one(DetailPanel)
-        body = detail.query_one("#detail-body")
-        graphs_first = detail.size.height >= 16
-        index_of = detail.children.index
-        if graphs_first and index_of(panel) > index_of(body):
-            detail.move_child(panel, before=body)
-        elif not graphs_first and index_of(panel) < index_of(body):
-            detail.move_child(panel, after=body)
-
     def action_sort_by(self, column_key: str) -> None:
         """Sort the containers pane by one figure, largest first."""
         self.action_show_pane("containers")
         view = self.views["containers"]
         view.sort_key, view.sort_reverse = column_key, True
-        self._render_pane("containers")
+        self._render_sorted("containers")
+
+    def _render_sorted(self, kind: str) -> None:
+        """Redraw a pane after its order changed, with the first row selected.
+
+        Sorting is how an operator finds the busiest container, so the rows
+        that sort first must be on screen, not wherever the cursor was.
+        """
+        self._render_pane(kind)
+        table = self.table(kind)
+        if table.row_count:
+            table.move_cursor(row=0, animate=False)
+            table.scroll_home(animate=False, immediate=True)
 
     def action_cycle_cpu_scale(self) -> None:
         """Switch CPU figures between one core, the whole host and the limit."""
@@ -363,7 +357,9 @@ class MainScreen(Screen[None]):
             if kind == "containers" and self.running_only:
                 count = len(view.rows)
             label = f"{PANE_TITLES[kind]} ({count})"
-            if kind == "containers" and self.running_only:
+            if not getattr(state, kind).loaded:
+                label = PANE_TITLES[kind]
+            elif kind == "containers" and self.running_only:
                 label = f"{PANE_TITLES[kind]} (running {count})"
             if view.filter_text:
                 label += " ⧩"
@@ -541,13 +537,13 @@ class MainScreen(Screen[None]):
         position = shown.index(view.sort_key) if view.sort_key in shown else -1
         view.sort_key = shown[(position + 1) % len(shown)]
         view.sort_reverse = self._descending(view.sort_key)
-        self._render_pane(self.current)
+        self._render_sorted(self.current)
 
     def action_reverse_sort(self) -> None:
         """Reverse the current pane's sort order."""
         view = self.views[self.current]
         view.sort_reverse = not view.sort_reverse
-        self._render_pane(self.current)
+        self._render_sorted(self.current)
 
     @on(ResourceTable.SortRequested)
     def sort_by_header(self, event: ResourceTable.SortRequested) -> None:
@@ -558,7 +554,7 @@ class MainScreen(Screen[None]):
         else:
             view.sort_key = event.column_key
             view.sort_reverse = self._descending(event.column_key)
-        self._render_pane(self.current)
+        self._render_sorted(self.current)
 
     def _descending(self, column_key: str) -> bool:
         columns = {column.key: column for column in COLUMNS[self.current]}

@@ -28,7 +28,10 @@ def binary_size(value: int | None) -> str:
     amount = float(value)
     for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
         if abs(amount) < 1024 or unit == "TiB":
-            return f"{int(amount)}{unit}" if unit == "B" else f"{amount:.3g}{unit}"
+            if unit == "B":
+                return f"{int(amount)}{unit}"
+            # 1000 to 1023 of a unit would print as 1e+03 with three digits.
+            return f"{amount:.3g}{unit}" if amount < 100 else f"{amount:.0f}{unit}"
         amount /= 1024
     return f"{value}B"
 

@@ -105,6 +105,20 @@ CELL_PADDING = 2
 """Cells DataTable adds around each column (one on each side)."""
 
 
+def pane_columns(kind: str, state: EngineState) -> tuple[Column, ...]:
+    """Return the columns a pane may show for the current records.
+
+    The health column is left out while no container has a healthcheck, so
+    its width goes to columns with figures in them.
+    """
+    columns = COLUMNS[kind]
+    if kind == "containers" and all(
+        container.health is Health.NONE for container in state.containers
+    ):
+        columns = tuple(column for column in columns if column.key != "health")
+    return columns
+
+
 def fit_columns(columns: tuple[Column, ...], width: int) -> list[tuple[Column, int]]:
     """Choose the columns that fit in ``width`` cells, and each one's width.
 
@@ -388,6 +402,35 @@ def spark(values: list[float], width: int, ceiling: float = 100.0) -> str:
     levels = len(SPARK_BLOCKS) - 1
     recent = values[-width:]
     return "".join(SPARK_BLOCKS[min(levels, round(v / top * levels))] for v in recent)
+
+
+def container_pane_rows(
+    state: EngineState,
+    now: datetime,
+    columns: list[tuple[Column, int]],
+    tracker: StatsTracker,
+    cpu_mode: str,
+    running_only: bool = False,
+) -> list[Row]:
+    """Build the containers pane's rows for the chosen columns, figures added."""
+    rows = container_rows(state, now)
+    if running_only:
+        by_id = state.containers.by_id
+        rows = [row for row in rows if by_id[row.key].is_running]
+    spark_width = next((w for c, w in columns if c.key == "cpu_history"), 12)
+    rows = with_stats(rows, tracker, cpu_mode, spark_width)
+    if all(column.key != "health" for column, _ in columns):
+        # Without a health column the badge stays in the status text.
+        rows = [
+            Row(
+                r.key,
+                {**r.cells, "status": r.cells["status_health"]},
+                r.sort_values,
+                r.tone,
+            )
+            for r in rows
+        ]
+    return rows
 
 
 def fit_text(text: str, width: int, cut_middle: bool = False) -> str:
