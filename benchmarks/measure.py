@@ -49,6 +49,7 @@ class Result:
 
     tool: str
     first_render_s: float | None = None
+    input_ready_s: float | None = None
     cpu_s: float | None = None
     engine_cpu_s: float | None = None
     peak_rss_mib: float | None = None
@@ -84,6 +85,8 @@ def run_session(tool: Tool, plan: Plan, fleet: Fleet, new_name: str) -> Result:
         else:
             result.first_render_s = shown - session.started
         time.sleep(plan.warmup)
+        if session.mouse_mode_at is not None:
+            result.input_ready_s = session.mouse_mode_at - session.started
         _measure_idle(session, plan, result)
         result.peak_rss_mib = procstat.peak_rss_bytes(session.pid) / 2**20
         if _apply_filter(session, plan.busy_name, result):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import re
 import select
 import signal
 import struct
@@ -16,6 +17,8 @@ from collections.abc import Mapping, Sequence
 import pyte
 
 POLL_SECONDS = 0.02
+MOUSE_MODE = re.compile(rb"\x1b\[\?100[0236]h")
+"""Switching on mouse reporting: a full-screen program doing it has set up input."""
 
 
 class PtySession:
@@ -29,6 +32,8 @@ class PtySession:
         self._stream = pyte.ByteStream(self.screen)
         self._lock = threading.Lock()
         self.bytes_read = 0
+        self.mouse_mode_at: float | None = None
+        """When the program first switched on mouse reporting (it reads input)."""
         self.feed_errors = 0
         self.started = time.monotonic()
         self.pid, self._fd = _fork_program(self.argv, env, cols, rows)
@@ -49,6 +54,8 @@ class PtySession:
                 return
             if not chunk:
                 return
+            if self.mouse_mode_at is None and MOUSE_MODE.search(chunk):
+                self.mouse_mode_at = time.monotonic()
             with self._lock:
                 self.bytes_read += len(chunk)
                 try:

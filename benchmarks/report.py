@@ -12,6 +12,7 @@ from typing import Any
 # metric, label, unit, maximum allowed dockertui/lazydocker ratio (None: no target)
 METRICS: tuple[tuple[str, str, str, float | None], ...] = (
     ("first_render_s", "first render of a container name", "s", 1.5),
+    ("input_ready_s", "  full interface reading keys", "s", None),
     ("cpu_s", "program CPU over the idle window", "s", 0.5),
     ("engine_cpu_s", "engine CPU caused (minus baseline)", "s", 0.25),
     ("peak_rss_mib", "peak RSS", "MiB", None),
@@ -96,6 +97,7 @@ def table(summary: dict[str, Any], ours: str, theirs: str) -> str:
 
 ROUND_METRICS = (
     "first_render_s",
+    "input_ready_s",
     "cpu_s",
     "engine_cpu_s",
     "peak_rss_mib",
@@ -208,6 +210,13 @@ def write_markdown(
         "window (no dashboard), dockertui and lazydocker. Figures are medians "
         "over the rounds; the method is in `benchmarks/README.md`. Absolute "
         "times drift on shared machines, so compare the ratios.",
+        "",
+        "dockertui's first render is its plain first frame: the container "
+        "list, read with one request while Python loads Textual, drawn in the "
+        "cells the containers pane will use (`tui/first_frame.py`). The row "
+        'below it, "full interface reading keys", is when each program '
+        "switched on mouse reporting, that is when its full interface took "
+        "over the terminal; keys typed before that wait in the terminal.",
         "",
         "## Machine and versions",
         "",
