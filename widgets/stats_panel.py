@@ -90,7 +90,11 @@ class StatsPanel(Widget):
 
     DEFAULT_CSS = """
     StatsPanel { height: auto; padding: 0 1; }
-    StatsPanel > .statspanel--summary { height: auto; }
+    StatsPanel > .statspanel--summary {
+        height: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
     """
 
     def compose(self) -> ComposeResult:

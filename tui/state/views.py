@@ -57,7 +57,7 @@ CONTAINER_COLUMNS = (
     Column("memory", "Memory", 8, 3, align_right=True, descending=True),
     Column("image", "Image", 20, 4, flexible=True, max_width=30, cut_middle=True),
     Column("health", "Health", 9, 5),
-    Column("mem_limit", "Limit", 14, 6, descending=True),
+    Column("mem_limit", "Mem limit", 14, 6, descending=True),
     Column("net_io", "Net rx / tx", 19, 7, descending=True),
     Column("block_io", "Block r / w", 19, 9, descending=True),
     Column("pids", "PIDs", 5, 10, align_right=True, descending=True),
