@@ -680,3 +680,32 @@ async def test_graphs_lead_the_detail_on_a_small_terminal() -> None:
         detail = app.main.query_one(DetailPanel)
         cpu_graph = app.main.query_one("#graph-cpu", StatsGraph)
         assert detail.region.contains_region(cpu_graph.region)
+
+
+async def test_cpu_scale_named_in_the_header_at_80_columns() -> None:
+    from dockertui.widgets.engine_header import EngineHeader
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.3)
+        header = app.main.query_one(EngineHeader)
+        second = header.render().plain.split("\n")[1]
+        assert second.endswith("CPU: 100% = 1 core"), second
+        assert len(second) <= header.size.width
+        await pilot.press("C")
+        await pilot.pause(0.1)
+        second = header.render().plain.split("\n")[1]
+        assert second.endswith("CPU: % of host"), second
+
+
+async def test_header_keeps_the_totals_when_wide() -> None:
+    from dockertui.widgets.engine_header import EngineHeader
+
+    app = make_app()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.3)
+        second = app.main.query_one(EngineHeader).render().plain.split("\n")[1]
+        assert "3 images  4 networks  2 volumes" in second
+        assert second.endswith("CPU: 100% = 1 core")

@@ -110,8 +110,12 @@ class EngineHeader(Widget):
             )
             if count is not None
         ]
-        if listed:
-            line.append("   " + "  ".join(listed))
-        if self.stats_note:
-            line.append(f"   {self.stats_note}", self._style("stopped"))
+        totals = "   " + "  ".join(listed) if listed else ""
+        note = f"   {self.stats_note}" if self.stats_note else ""
+        width = self.size.width
+        if note and width and line.cell_len + len(totals) + len(note) > width:
+            # The tabs repeat these counts; the CPU scale is said only here.
+            totals = ""
+        line.append(totals)
+        line.append(note, self._style("stopped"))
         return line
