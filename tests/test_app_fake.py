@@ -709,3 +709,62 @@ async def test_header_keeps_the_totals_when_wide() -> None:
         second = app.main.query_one(EngineHeader).render().plain.split("\n")[1]
         assert "3 images  4 networks  2 volumes" in second
         assert second.endswith("CPU: 100% = 1 core")
+
+
+async def test_new_busiest_container_appears_at_the_top() -> None:
+    """Sorted by CPU with the first rows in view, a container that becomes the
+    busiest shows in the first row; the selection stays on its container."""
+    from dataclasses import replace
+
+    from dockertui import messages as msg
+    from fake_engine import FakeHostProbe, fixed_samples
+
+    fake = FakeEngine()
+    app = make_app(fake)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.3)
+        await pilot.press("c")
+        await pilot.pause()
+        table = app.main.table("containers")
+        selected = table.cursor_key
+        last_running = table.shown_keys()[5]
+        second = fixed_samples(fake, second=True)
+        third = {
+            key: replace(
+                sample,
+                timestamp=sample.timestamp + 2,
+                cpu_total_ns=sample.cpu_total_ns * 2
+                + (16_000_000_000 if key == last_running else 0),
+                system_ns=sample.system_ns * 2,
+            )
+            for key, sample in second.items()
+        }
+        host = FakeHostProbe().read()
+        app.post_message(msg.StatsSampled(third, "cgroup", host, app.generation))
+        await pilot.pause(0.4)
+        assert table.shown_keys()[0] == last_running
+        assert table.scroll_y == 0
+        assert table.cursor_key == selected
+        assert table.cursor_row == 1
+
+
+async def test_size_classes_are_set_before_the_first_layout(monkeypatch: Any) -> None:
+    """The first frame must already have the layout of the terminal's size,
+    or the columns move when the detail panel moves beside the table."""
+    from dockertui.screens.main import MainScreen
+
+    seen: list[set[str]] = []
+    original = MainScreen.on_mount
+
+    def record(screen: MainScreen) -> None:
+        seen.append(set(screen.classes))
+        original(screen)
+
+    monkeypatch.setattr(MainScreen, "on_mount", record)
+    app = make_app()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await ready(pilot)
+    assert seen
+    assert {"-wide", "-tall"} <= seen[0]
+    assert "-narrow" not in seen[0]

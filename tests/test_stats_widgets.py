@@ -163,7 +163,7 @@ async def test_stats_panel_running_container() -> None:
     assert cpu_graph.maximum == 100.0
 
 
-async def test_stats_panel_not_running_shows_dashes() -> None:
+async def test_stats_panel_without_figures_shows_dashes() -> None:
     app = PanelApp()
     async with app.run_test(size=(200, 20)) as pilot:
         panel = app.query_one(StatsPanel)
@@ -174,7 +174,7 @@ async def test_stats_panel_not_running_shows_dashes() -> None:
         summary = str(app.query_one(".statspanel--summary").render())
         graphs = [graph.data for graph in app.query(HistoryGraph).results(HistoryGraph)]
     assert values == [DASH] * 6
-    assert "not running" in summary
+    assert "waiting for the first figures" in summary
     assert all(data == () for data in graphs)
 
 

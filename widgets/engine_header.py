@@ -57,8 +57,8 @@ class EngineHeader(Widget):
     live: reactive[bool] = reactive(False)
     """True while the event stream is following the engine."""
 
-    counts: reactive[ContainerCounts] = reactive(ContainerCounts())
-    """Running, paused and stopped container counts."""
+    counts: reactive[ContainerCounts | None] = reactive(None)
+    """Running, paused and stopped container counts; None before the first list."""
 
     totals: reactive[tuple[int | None, ...]] = reactive((None, None, None))
     """Image, network and volume counts; None for a kind not listed yet."""
@@ -98,11 +98,14 @@ class EngineHeader(Widget):
     def _second_line(self) -> Text:
         counts = self.counts
         line = Text(no_wrap=True, overflow="ellipsis")
-        line.append(f"▶ {counts.running} running", self._style("running"))
-        line.append("  ")
-        line.append(f"‖ {counts.paused} paused", self._style("paused"))
-        line.append("  ")
-        line.append(f"■ {counts.stopped} stopped", self._style("stopped"))
+        if counts is None:
+            line.append("containers not listed yet", self._style("stopped"))
+        else:
+            line.append(f"▶ {counts.running} running", self._style("running"))
+            line.append("  ")
+            line.append(f"‖ {counts.paused} paused", self._style("paused"))
+            line.append("  ")
+            line.append(f"■ {counts.stopped} stopped", self._style("stopped"))
         listed = [
             f"{count} {noun}"
             for count, noun in zip(

@@ -114,6 +114,7 @@ class ResourceTable(DataTable[Text]):
         keep_key = self.cursor_key
         keep_index = self.cursor_row
         screen_offset = self.cursor_row - round(self.scroll_y)
+        at_top = round(self.scroll_y) == 0
         restyle = stale != self.stale or marked != self._marked
         self.stale = stale
         self._marked = marked
@@ -122,7 +123,7 @@ class ResourceTable(DataTable[Text]):
         else:
             self._update(rows, restyle)
         self._layout = layout
-        self._restore_cursor(keep_key, keep_index, screen_offset)
+        self._restore_cursor(keep_key, keep_index, screen_offset, at_top)
 
     def _rebuild(
         self,
@@ -255,8 +256,16 @@ class ResourceTable(DataTable[Text]):
         return ""
 
     def _restore_cursor(
-        self, keep_key: str | None, keep_index: int, screen_offset: int
+        self, keep_key: str | None, keep_index: int, screen_offset: int, at_top: bool
     ) -> None:
+        """Keep the selected container selected after the rows moved.
+
+        The selection follows its row, so an action never lands on another
+        container. The view keeps the selection's place on screen, except
+        that a view showing the first rows keeps showing them while the
+        selection stays visible: in a list sorted by CPU, a container that
+        becomes the busiest appears at the top instead of above the screen.
+        """
         if not self.row_count:
             return
         if keep_key is not None and keep_key in self._rows:
@@ -265,9 +274,9 @@ class ResourceTable(DataTable[Text]):
             index = min(keep_index, self.row_count - 1)
         if index != self.cursor_row:
             self.move_cursor(row=index, animate=False, scroll=False)
-            self.scroll_to(
-                y=max(index - screen_offset, 0), animate=False, immediate=True
-            )
+            visible_rows = self.scrollable_content_region.height - self.header_height
+            top = 0 if at_top and index < visible_rows else index - screen_offset
+            self.scroll_to(y=max(top, 0), animate=False, immediate=True)
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         """Turn a header click into a sort request for the screen."""

@@ -85,7 +85,7 @@ class StatsPanel(Widget):
     """Resource figures of one container and graphs of the last minutes.
 
     Call ``show_stats`` with the newest figures and the history; pass None
-    for a container that is not running, and every figure shows a dash.
+    before the first figures arrive, and every figure shows a dash.
     """
 
     DEFAULT_CSS = """
@@ -113,7 +113,7 @@ class StatsPanel(Widget):
         """Show the newest figures and the history of one container.
 
         Args:
-            latest: the newest figures, or None when the container is not running.
+            latest: the newest figures, or None before the first ones arrive.
             history: earlier figures, oldest first, the newest included.
             cpu_mode: CPU_PER_CORE, CPU_OF_HOST or CPU_OF_LIMIT.
             source: where the figures come from ("cgroup" or "engine API").
@@ -165,7 +165,9 @@ def graph_values(latest: ContainerStats | None, cpu_mode: str) -> dict[str, str]
 def summary_text(latest: ContainerStats | None, cpu_mode: str, source: str) -> Text:
     """Build the line above the graphs: limits, PIDs, CPU scale and source."""
     if latest is None:
-        return Text("not running: no figures")
+        # Only running containers show this panel; their first figures need
+        # two readings, one sweep apart.
+        return Text("waiting for the first figures…")
     parts = [f"CPU {CPU_MODE_WORDS.get(cpu_mode, cpu_mode)}"]
     if latest.cpu_limit_cores:
         parts.append(f"CPU limit {latest.cpu_limit_cores:g} cores")

@@ -167,6 +167,25 @@ class MainScreen(Screen[None]):
             yield DetailPanel(id="detail")
         yield Footer()
 
+    def on_compose(self) -> None:
+        """Apply the size classes before the first layout.
+
+        Textual sets them on the first resize event, after the first frame,
+        so that frame had the narrow layout and the columns moved when the
+        detail panel then moved beside the table.
+        """
+        width, height = self.app.size
+        self.update_classes(
+            {
+                name: name
+                in self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS)
+                or name
+                in self._get_breakpoint_classes(height, self.VERTICAL_BREAKPOINTS)
+                for _, name in self.HORIZONTAL_BREAKPOINTS + self.VERTICAL_BREAKPOINTS
+            },
+            animate=False,
+        )
+
     def on_mount(self) -> None:
         """Show the endpoint and read-only state before the engine responds."""
         header = self.query_one(EngineHeader)
@@ -235,7 +254,7 @@ class MainScreen(Screen[None]):
         self._render_timer = None
         state = self.tui.state
         header = self.query_one(EngineHeader)
-        header.counts = state.counts()
+        header.counts = state.counts() if state.containers.loaded else None
         header.totals = tuple(
             len(collection) if collection.loaded else None
             for collection in (state.images, state.networks, state.volumes)
