@@ -117,7 +117,7 @@ class EngineHeader(Widget):
         note = f"   {self.stats_note}" if self.stats_note else ""
         width = self.size.width
         if note and width and line.cell_len + len(totals) + len(note) > width:
-            # The tabs repeat these counts; the CPU scale is said only here.
+            # The tabs repeat these counts; only this line names the CPU scale.
             totals = ""
         line.append(totals)
         line.append(note, self._style("stopped"))

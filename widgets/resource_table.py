@@ -261,10 +261,10 @@ class ResourceTable(DataTable[Text]):
         """Keep the selected container selected after the rows moved.
 
         The selection follows its row, so an action never lands on another
-        container. The view keeps the selection's place on screen, except
-        that a view showing the first rows keeps showing them while the
-        selection stays visible: in a list sorted by CPU, a container that
-        becomes the busiest appears at the top instead of above the screen.
+        container. The view keeps the selection's place on screen. A view
+        that shows the first rows keeps showing them while the selection
+        stays visible, so in a list sorted by CPU a container that becomes
+        the busiest appears at the top, not above the screen.
         """
         if not self.row_count:
             return
