@@ -768,3 +768,24 @@ async def test_size_classes_are_set_before_the_first_layout(monkeypatch: Any) ->
     assert seen
     assert {"-wide", "-tall"} <= seen[0]
     assert "-narrow" not in seen[0]
+
+
+async def test_empty_list_shows_a_zero_count() -> None:
+    """A first list with nothing in it changes no row, yet the count must
+    turn from 'not listed' into 0."""
+    from dockertui import messages as msg
+
+    fake = FakeEngine()
+    fake.volumes = []
+    app = make_app(fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.3)
+        tabs = app.main.query_one("TabbedContent")
+        app.state.volumes.loaded = False
+        app.main.show_change({"volumes"})
+        await pilot.pause(0.3)
+        assert str(tabs.get_tab("pane-volumes").label) == "4 Volumes"
+        app.post_message(msg.ListLoaded("volumes", [], app.generation))
+        await pilot.pause(0.3)
+        assert str(tabs.get_tab("pane-volumes").label) == "4 Volumes (0)"

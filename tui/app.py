@@ -326,6 +326,7 @@ class DockerTUI(App[None]):
         if message.generation != self.generation:
             return
         collection = getattr(self.state, message.kind)
+        first_list = not collection.loaded
         if message.ids is None:
             change = collection.replace_all(message.records)
         else:
@@ -343,7 +344,8 @@ class DockerTUI(App[None]):
             self._show_on_main(
                 "show_change", {"containers", "images", "networks", "volumes"}
             )
-        elif change:
+        elif change or first_list:
+            # An empty first list changes no row but turns "not listed" into 0.
             self._show_on_main("show_change", {message.kind})
 
     def _update_running(self) -> None:
