@@ -570,10 +570,10 @@ async def test_cell_change_repaints_only_its_row() -> None:
 async def test_quiet_sweep_repaints_only_lines_that_changed() -> None:
     """A sweep whose visible figures are unchanged repaints almost nothing.
 
-    Memory a few bytes apart shows the same text, hidden columns change, and
-    only the host's CPU figure moves: the terminal must get that line and the
-    selected container's graphs, not every row of the table, the engine line
-    of the host bar or the whole detail panel.
+    In the sweep, memory a few bytes apart shows the same text, hidden
+    columns change, and only the host's CPU figure moves. The terminal must
+    get that line and the selected container's graphs. It must not get every
+    row of the table, the engine line of the host bar or the detail panel.
     """
     from dataclasses import replace
 

@@ -2,10 +2,9 @@
 
 Python and Textual need a few hundred milliseconds before their first frame,
 longer on a loaded host. When the container list has arrived by then, this
-module draws it straight to the terminal in the alternate screen, with the
-rows, columns and sort order the containers pane will use, so the operator
-reads the list at once and Textual's first frame repaints the same text in
-the same cells.
+module writes it to the alternate screen with the rows, columns and sort
+order the containers pane will use. The operator reads the list at once, and
+Textual's first frame later repaints the same text in the same cells.
 
 Only the standard library and the state layer are imported here, so the frame
 costs milliseconds. The frame sets no terminal mode: keys typed meanwhile
