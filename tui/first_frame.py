@@ -23,8 +23,10 @@ from .state.stats_format import CPU_PER_CORE
 from .state.store import EngineState
 from .state.text import cell_width
 from .state.views import (
+    CONTAINER_SORT_KEY,
     Column,
     Row,
+    column_title,
     container_pane_rows,
     fit_columns,
     fit_text,
@@ -43,10 +45,11 @@ DETAIL_SHARE = 0.34
 TABLE_TOP = 5
 """Row of the table header: two header lines, two host lines, the tabs."""
 MARK_CELLS = 3
-"""The mark column with its padding."""
+"""Width of the mark column with its padding."""
 SCROLLBAR_CELLS = 2
-SORT_KEY = "status"
-"""The containers pane's initial sort column."""
+"""Width of the table's vertical scrollbar."""
+MIN_COLUMN_SPACE = 30
+"""Smallest width the columns are fitted to, however narrow the table."""
 
 ENTER_SCREEN = "\x1b[?1049h\x1b[?25l\x1b[?7l"
 LEAVE_SCREEN = "\x1b[?7h\x1b[?25h\x1b[?1049l"
@@ -64,6 +67,11 @@ def table_width(columns: int) -> int:
     if columns >= WIDE_COLUMNS:
         return columns - round(columns * DETAIL_SHARE)
     return columns
+
+
+def column_space(width: int) -> int:
+    """Return the width left to the columns in a table this wide."""
+    return max(width - MARK_CELLS - SCROLLBAR_CELLS, MIN_COLUMN_SPACE)
 
 
 def table_rows(lines: int, columns: int) -> int:
@@ -94,11 +102,10 @@ def _row_line(row: Row, layout: list[tuple[Column, int]]) -> str:
 
 
 def _header_line(layout: list[tuple[Column, int]]) -> str:
-    cells = []
-    for column, width in layout:
-        arrow = " ▲" if column.key == SORT_KEY else ""
-        title = fit_text(column.title, max(width - len(arrow), 1)) + arrow
-        cells.append(_cell(title, column, width))
+    cells = [
+        _cell(column_title(column, width, CONTAINER_SORT_KEY, False), column, width)
+        for column, width in layout
+    ]
     return " " * MARK_CELLS + "".join(cells)
 
 
@@ -113,13 +120,14 @@ def frame_lines(
     """Return the frame's text, one string per terminal line, without styles."""
     state = EngineState()
     state.containers.replace_all(records)
-    width = table_width(columns)
-    layout = fit_columns(pane_columns("containers", state), max(width - 5, 30))
+    space = column_space(table_width(columns))
+    layout = fit_columns(pane_columns("containers", state), space)
     rows = container_pane_rows(state, now, layout, StatsTracker(), CPU_PER_CORE)
-    rows = sort_rows(rows, SORT_KEY)
+    rows = sort_rows(rows, CONTAINER_SORT_KEY)
     counts = state.counts()
+    read_only_mark = "  READ-ONLY" if read_only else ""
     frame = [
-        f" dockertui ○ connecting…{'  READ-ONLY' if read_only else ''}  {endpoint}",
+        f" dockertui ○ connecting…{read_only_mark}  {endpoint}",
         f" ▶ {counts.running} running  ‖ {counts.paused} paused  "
         f"■ {counts.stopped} stopped",
         " host: reading figures…",
@@ -151,7 +159,7 @@ def render(lines: list[str], columns: int, height: int) -> str:
 
 
 class FirstFrame:
-    """Draw the frame on a terminal; leave the alternate screen if the app fails."""
+    """The plain frame on one terminal, removed again if the app fails to start."""
 
     def __init__(self, fd: int) -> None:
         self.fd = fd

@@ -58,10 +58,10 @@ class EngineHeader(Widget):
     """True while the event stream is following the engine."""
 
     counts: reactive[ContainerCounts | None] = reactive(None)
-    """Running, paused and stopped container counts; None before the first list."""
+    """Running, paused and stopped container counts, or None before the first list."""
 
     totals: reactive[tuple[int | None, ...]] = reactive((None, None, None))
-    """Image, network and volume counts; None for a kind not listed yet."""
+    """Image, network and volume counts, with None for a kind not listed yet."""
 
     stats_note: reactive[str] = reactive("")
     """The source of resource figures and the CPU scale in use."""
@@ -117,7 +117,7 @@ class EngineHeader(Widget):
         note = f"   {self.stats_note}" if self.stats_note else ""
         width = self.size.width
         if note and width and line.cell_len + len(totals) + len(note) > width:
-            # The tabs repeat these counts; only this line names the CPU scale.
+            # The tabs repeat these counts, but only this line names the CPU scale.
             totals = ""
         line.append(totals)
         line.append(note, self._style("stopped"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dockertui.state.views import Column, Row, fit_text
+from dockertui.state.views import Column, Row, column_title, fit_text
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region
@@ -136,8 +136,7 @@ class ResourceTable(DataTable[Text]):
         self._columns = columns
         self.add_column(" ", key=MARK_COLUMN, width=1)
         for column, width in columns:
-            arrow = (" ▼" if sort_reverse else " ▲") if column.key == sort_key else ""
-            title = fit_text(column.title, max(width - len(arrow), 1)) + arrow
+            title = column_title(column, width, sort_key, sort_reverse)
             label = Text(title, justify="right" if column.align_right else "left")
             self.add_column(label, key=column.key, width=width)
         self._rows = {}
@@ -207,10 +206,10 @@ class ResourceTable(DataTable[Text]):
         self._order.append(row.key)
 
     def _change(self, previous: Row, row: Row, restyle: bool) -> bool:
-        """Update the cells of ``row`` that differ; return whether any did.
+        """Update the shown cells of ``row`` that differ; return whether any did.
 
-        A row can differ only in sort values or in columns that are not
-        shown, and then nothing on screen changes.
+        A row that differs only in sort values or hidden columns changes
+        nothing on screen, so it returns False.
         """
         self._rows[row.key] = row
         if restyle or previous.tone != row.tone:

@@ -141,8 +141,9 @@ class StatsPanel(Widget):
 def _update_line(widget: Static, text: Text) -> None:
     """Show ``text`` in a one-line widget, repainting it only when it changed.
 
-    A layout pass here repaints the whole detail panel on every sweep, and
-    a one-line widget of fixed height never needs one.
+    The update skips the layout pass, because a layout pass here repaints
+    the whole detail panel on every sweep and a fixed one-line widget never
+    changes size.
     """
     if widget.content != text:
         widget.update(text, layout=False)
@@ -165,8 +166,8 @@ def graph_values(latest: ContainerStats | None, cpu_mode: str) -> dict[str, str]
 def summary_text(latest: ContainerStats | None, cpu_mode: str, source: str) -> Text:
     """Build the line above the graphs: limits, PIDs, CPU scale and source."""
     if latest is None:
-        # Only running containers show this panel; their first figures need
-        # two readings, one sweep apart.
+        # Only running containers show this panel, and their first figures
+        # need two readings one sweep apart.
         return Text("waiting for the first figures…")
     parts = [f"CPU {CPU_MODE_WORDS.get(cpu_mode, cpu_mode)}"]
     if latest.cpu_limit_cores:

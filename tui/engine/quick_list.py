@@ -1,11 +1,11 @@
 """Read the container list once, with the standard library only, at start-up.
 
 Importing Textual and the Docker SDK takes a few hundred milliseconds. An
-operator waits for the container list, so ``dockertui`` asks for it first,
-in a thread, over a plain HTTP request while those imports run. The answer
-seeds the containers pane (and the plain first frame); the SDK connection
-made afterwards lists everything again and follows events, so this list is
-never the only source of truth.
+operator waits for the container list, so ``dockertui`` requests it first,
+in a thread, over plain HTTP while those imports run. The response seeds the
+containers pane and the plain first frame. The SDK connection made afterwards
+lists everything again and follows events, so this list is replaced within
+seconds.
 
 Only endpoints the standard library can reach are read this way: a unix
 socket, or tcp:// without TLS. Any failure leaves the normal connection to
@@ -29,7 +29,7 @@ from .endpoint import Endpoint
 log = logging.getLogger(__name__)
 
 TIMEOUT = 5.0
-"""Seconds the request may take; a slower engine is left to the SDK."""
+"""Seconds the request may take. A slower engine is left to the SDK connection."""
 
 PATH = "/containers/json?all=1"
 
@@ -54,7 +54,7 @@ class _UnixConnection(http.client.HTTPConnection):
 
 
 def can_read(endpoint: Endpoint) -> bool:
-    """Tell whether the standard library can reach this endpoint."""
+    """Return whether the standard library can reach this endpoint."""
     if endpoint.host.startswith("unix://"):
         return True
     plain_tcp = endpoint.host.startswith(("tcp://", "http://"))
@@ -75,7 +75,7 @@ def read_containers(host: str, timeout: float = TIMEOUT) -> list[dict[str, Any]]
 
     Raises:
         OSError: the engine cannot be reached.
-        ValueError: the answer is not a list of containers.
+        ValueError: the response is not a list of containers.
     """
     connection = _connection(host, timeout)
     try:
@@ -83,14 +83,15 @@ def read_containers(host: str, timeout: float = TIMEOUT) -> list[dict[str, Any]]
         response = connection.getresponse()
         body = response.read()
     except http.client.HTTPException as error:
-        raise OSError(f"bad HTTP answer: {error}") from error
+        raise OSError(f"invalid HTTP response from {host}: {error}") from error
     finally:
         connection.close()
     if response.status != 200:
-        raise ValueError(f"engine answered {response.status}")
+        raise ValueError(f"{host} returned HTTP {response.status} for {PATH}")
     entries = json.loads(body)
     if not isinstance(entries, list):
-        raise ValueError("engine answered something other than a list")
+        kind = type(entries).__name__
+        raise ValueError(f"{host} returned a JSON {kind}, expected a list")
     return entries
 
 
@@ -115,7 +116,9 @@ class QuickList:
             entries = read_containers(self.endpoint.host)
             self._records = [container_from_list(entry) for entry in entries]
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
-            log.info("quick container list unavailable: %s", error)
+            log.info(
+                "quick container list from %s failed: %s", self.endpoint.host, error
+            )
         finally:
             self._done.set()
 

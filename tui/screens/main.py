@@ -21,10 +21,11 @@ from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from .. import messages as msg
 from ..engine.errors import EngineError
-from ..first_frame import table_width
+from ..first_frame import column_space, table_width
 from ..state.records import ContainerRecord, EngineInfo
 from ..state.views import (
     COLUMNS,
+    CONTAINER_SORT_KEY,
     PANES,
     ROW_BUILDERS,
     Row,
@@ -51,7 +52,7 @@ PANE_TITLES = {
 RENDER_DELAY_SECONDS = 0.1
 """Changes arriving within this window are drawn together."""
 FIRST_RENDER_DELAY_SECONDS = 0.005
-"""Delay of the first redraw of an empty pane (a Textual timer needs one)."""
+"""Delay of the first redraw of an empty pane; Textual timers need one above 0."""
 
 DETAIL_DELAY_SECONDS = 0.15
 """How long the cursor must rest on a container before its detail is read."""
@@ -63,7 +64,7 @@ class PaneView:
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self.filter_text = ""
-        self.sort_key = "name" if kind != "containers" else "status"
+        self.sort_key = CONTAINER_SORT_KEY if kind == "containers" else "name"
         self.sort_reverse = False
         self.marked: set[str] = set()
         self.rows: dict[str, Row] = {}
@@ -174,15 +175,15 @@ class MainScreen(Screen[None]):
         so that frame had the narrow layout and the columns moved when the
         detail panel then moved beside the table.
         """
+        # NOTE: Textual 8.2.8 keeps _get_breakpoint_classes private, so an
+        # upgrade may rename it.
+        horizontal = self.HORIZONTAL_BREAKPOINTS
+        vertical = self.VERTICAL_BREAKPOINTS
         width, height = self.app.size
+        wanted = self._get_breakpoint_classes(width, horizontal)
+        wanted |= self._get_breakpoint_classes(height, vertical)
         self.update_classes(
-            {
-                name: name
-                in self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS)
-                or name
-                in self._get_breakpoint_classes(height, self.VERTICAL_BREAKPOINTS)
-                for _, name in self.HORIZONTAL_BREAKPOINTS + self.VERTICAL_BREAKPOINTS
-            },
+            {name: name in wanted for _, name in horizontal + vertical},
             animate=False,
         )
 
@@ -243,7 +244,7 @@ class MainScreen(Screen[None]):
             kinds = kinds | {"images", "networks", "volumes"}
         self._dirty |= kinds
         if self._render_timer is None and self.is_mounted:
-            # The first rows are what the operator waits for: no delay then.
+            # The first rows are what the operator waits for, so they get no delay.
             empty = self.table(self.current).row_count == 0
             self._render_timer = self.set_timer(
                 FIRST_RENDER_DELAY_SECONDS if empty else RENDER_DELAY_SECONDS,
@@ -270,9 +271,7 @@ class MainScreen(Screen[None]):
     def _render_pane(self, kind: str) -> None:
         view = self.views[kind]
         table = self.table(kind)
-        # The mark column takes 3 cells and a vertical scrollbar 2 more.
-        full_width = table.size.width or table_width(self.app.size.width)
-        width = max(full_width - 5, 30)
+        width = column_space(table.size.width or table_width(self.app.size.width))
         columns = fit_columns(pane_columns(kind, self.tui.state), width)
         if kind == "containers":
             stats = self.tui.stats

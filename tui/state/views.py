@@ -433,6 +433,18 @@ def container_pane_rows(
     return rows
 
 
+CONTAINER_SORT_KEY = "status"
+"""The column the containers pane is sorted by when it opens."""
+
+
+def column_title(column: Column, width: int, sort_key: str, reverse: bool) -> str:
+    """Fit a column's title to ``width``, with an arrow when the pane sorts by it."""
+    arrow = ""
+    if column.key == sort_key:
+        arrow = " ▼" if reverse else " ▲"
+    return fit_text(column.title, max(width - len(arrow), 1)) + arrow
+
+
 def fit_text(text: str, width: int, cut_middle: bool = False) -> str:
     """Shorten ``text`` to ``width`` cells, cutting its middle or its end."""
     if cell_width(text) <= width:
