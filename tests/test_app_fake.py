@@ -398,9 +398,11 @@ async def test_sort_by_cpu_key() -> None:
         assert "-" in cell_texts(table, stopped)
 
 
-async def test_sorting_shows_the_first_rows() -> None:
-    """After a sort the rows that sort first are on screen and selected,
-    even when the cursor was far down the list."""
+async def test_sort_shows_first_rows() -> None:
+    """After a sort the first rows are on screen and selected.
+
+    The cursor starts far down the list.
+    """
     app = make_app()
     async with app.run_test(size=(100, 16)) as pilot:
         await ready(pilot)
@@ -567,7 +569,7 @@ async def test_cell_change_repaints_only_its_row() -> None:
         assert "Up 4 hours" in cell_texts(table, key)
 
 
-async def test_quiet_sweep_repaints_only_lines_that_changed() -> None:
+async def test_quiet_sweep_repaints_changed_lines() -> None:
     """A sweep whose visible figures are unchanged repaints almost nothing.
 
     In the sweep, memory a few bytes apart shows the same text, hidden
@@ -644,7 +646,7 @@ class GatedEngine(FakeEngine):
         return super().connect()
 
 
-async def test_quick_list_shows_rows_before_the_engine_connects() -> None:
+async def test_quick_list_rows_before_connect() -> None:
     from dataclasses import replace
 
     fake = GatedEngine()
@@ -667,7 +669,7 @@ async def test_quick_list_shows_rows_before_the_engine_connects() -> None:
         assert table.row_count == len(records)
 
 
-async def test_graphs_lead_the_detail_on_a_small_terminal() -> None:
+async def test_graphs_visible_at_80x24() -> None:
     from dockertui.widgets.detail_panel import DetailPanel
     from dockertui.widgets.stats_panel import StatsGraph
 
@@ -682,7 +684,7 @@ async def test_graphs_lead_the_detail_on_a_small_terminal() -> None:
         assert detail.region.contains_region(cpu_graph.region)
 
 
-async def test_cpu_scale_named_in_the_header_at_80_columns() -> None:
+async def test_header_cpu_scale_at_80_columns() -> None:
     from dockertui.widgets.engine_header import EngineHeader
 
     app = make_app()
@@ -699,7 +701,7 @@ async def test_cpu_scale_named_in_the_header_at_80_columns() -> None:
         assert second.endswith("CPU: % of host"), second
 
 
-async def test_header_keeps_the_totals_when_wide() -> None:
+async def test_header_totals_when_wide() -> None:
     from dockertui.widgets.engine_header import EngineHeader
 
     app = make_app()
@@ -711,9 +713,12 @@ async def test_header_keeps_the_totals_when_wide() -> None:
         assert second.endswith("CPU: 100% = 1 core")
 
 
-async def test_new_busiest_container_appears_at_the_top() -> None:
-    """Sorted by CPU with the first rows in view, a container that becomes the
-    busiest shows in the first row; the selection stays on its container."""
+async def test_new_busiest_container_on_top() -> None:
+    """A container that becomes the busiest shows in the first row.
+
+    The pane is sorted by CPU with the first rows in view, and the selection
+    stays on its container.
+    """
     from dataclasses import replace
 
     from dockertui import messages as msg
@@ -749,7 +754,7 @@ async def test_new_busiest_container_appears_at_the_top() -> None:
         assert table.cursor_row == 1
 
 
-async def test_size_classes_are_set_before_the_first_layout(monkeypatch: Any) -> None:
+async def test_size_classes_before_first_layout(monkeypatch: Any) -> None:
     """The first frame must already have the layout of the terminal's size,
     or the columns move when the detail panel moves beside the table."""
     from dockertui.screens.main import MainScreen
@@ -770,9 +775,8 @@ async def test_size_classes_are_set_before_the_first_layout(monkeypatch: Any) ->
     assert "-narrow" not in seen[0]
 
 
-async def test_empty_list_shows_a_zero_count() -> None:
-    """A first list with nothing in it changes no row, yet the count must
-    turn from 'not listed' into 0."""
+async def test_empty_list_zero_count() -> None:
+    """An empty first list changes no row, but its count turns into 0."""
     from dockertui import messages as msg
 
     fake = FakeEngine()

@@ -17,7 +17,7 @@ from test_app_fake import GatedEngine, ReadyQuickList, make_app
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36), (160, 48), (200, 50)])
-async def test_frame_matches_the_apps_first_frame(size: tuple[int, int]) -> None:
+async def test_frame_matches_app_frame(size: tuple[int, int]) -> None:
     columns, lines = size
     fake = GatedEngine()
     records = fake.list_containers()
@@ -37,14 +37,14 @@ async def test_frame_matches_the_apps_first_frame(size: tuple[int, int]) -> None
         assert shown.rstrip() == line.rstrip(), f"line {number}"
 
 
-def test_rows_stop_where_the_detail_panel_starts() -> None:
+def test_rows_stop_above_detail() -> None:
     assert table_rows(24, 80) == 24 - 5 - 1 - 1 - 7
     assert table_rows(48, 160) == 48 - 5 - 1 - 1 - 14
     assert table_rows(50, 200) == 50 - 5 - 1 - 1
     assert table_rows(8, 80) == 0
 
 
-def test_container_text_cannot_inject_escapes() -> None:
+def test_frame_strips_escapes() -> None:
     fake = FakeEngine()
     fake.containers[0] = {
         **fake.containers[0],
@@ -59,7 +59,7 @@ def test_container_text_cannot_inject_escapes() -> None:
     assert "\x1b[31m" not in drawn
 
 
-def test_draw_then_undo_leaves_the_alternate_screen() -> None:
+def test_undo_leaves_alternate_screen() -> None:
     controller, terminal = pty.openpty()
     try:
         frame = FirstFrame(terminal)
@@ -114,9 +114,7 @@ def run_in_pty(
     return output, status
 
 
-def test_real_engine_list_is_drawn_before_textual_starts(
-    make_container: Any, tmp_path: Any
-) -> None:
+def test_real_engine_frame_before_textual(make_container: Any, tmp_path: Any) -> None:
     import sys
 
     container = make_container(suffix="first-frame")

@@ -1,8 +1,8 @@
 """The start-up container list read with the standard library.
 
-The real-engine test checks it lists what the SDK lists; small unix-socket
-servers stand in for engines that answer badly, which a real engine does not
-do on demand.
+The real-engine test checks it lists what the SDK lists. Small unix-socket
+servers stand in for engines that send invalid responses, which a real engine
+does not do on demand.
 """
 
 from __future__ import annotations
@@ -25,9 +25,7 @@ if TYPE_CHECKING:
     MakeContainer = Callable[..., CreatedContainer]
 
 
-def test_lists_what_the_sdk_lists(
-    engine: Engine, make_container: MakeContainer
-) -> None:
+def test_quick_list_matches_sdk(engine: Engine, make_container: MakeContainer) -> None:
     created = make_container(start=False, suffix="quick-created")
     running = make_container(suffix="quick-running")
 
@@ -43,7 +41,7 @@ def test_lists_what_the_sdk_lists(
         assert quick[container.id].label("dockertui.test") == "1"
 
 
-def test_missing_socket_gives_no_list_quickly(tmp_path: Path) -> None:
+def test_missing_socket_no_list(tmp_path: Path) -> None:
     endpoint = Endpoint(host=f"unix://{tmp_path}/absent.sock", source="test")
     started = time.monotonic()
 
@@ -55,18 +53,18 @@ def test_missing_socket_gives_no_list_quickly(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def answering_socket(tmp_path: Path) -> Iterator[Callable[[bytes], str]]:
-    """Yield a factory of unix sockets that give one fixed answer per request."""
+def responding_socket(tmp_path: Path) -> Iterator[Callable[[bytes], str]]:
+    """Yield a factory of unix sockets that send one fixed response per request."""
     servers: list[socket.socket] = []
 
-    def serve(answer: bytes) -> str:
+    def serve(response: bytes) -> str:
         path = str(tmp_path / f"engine{len(servers)}.sock")
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         server.bind(path)
         server.listen()
         servers.append(server)
 
-        def answer_all() -> None:
+        def respond_to_all() -> None:
             while True:
                 try:
                     client, _ = server.accept()
@@ -74,9 +72,9 @@ def answering_socket(tmp_path: Path) -> Iterator[Callable[[bytes], str]]:
                     return
                 with client:
                     client.recv(65536)
-                    client.sendall(answer)
+                    client.sendall(response)
 
-        threading.Thread(target=answer_all, daemon=True).start()
+        threading.Thread(target=respond_to_all, daemon=True).start()
         return f"unix://{path}"
 
     yield serve
@@ -84,7 +82,7 @@ def answering_socket(tmp_path: Path) -> Iterator[Callable[[bytes], str]]:
         server.close()
 
 
-def http_answer(status: str, body: bytes) -> bytes:
+def http_response(status: str, body: bytes) -> bytes:
     head = (
         f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
@@ -93,21 +91,21 @@ def http_answer(status: str, body: bytes) -> bytes:
 
 
 @pytest.mark.parametrize(
-    "answer",
+    "response",
     [
-        http_answer("500 Internal Server Error", b'{"message": "boom"}'),
-        http_answer("200 OK", b"not json"),
-        http_answer("200 OK", b'{"message": "an object, not a list"}'),
-        http_answer("200 OK", b"[7]"),
+        http_response("500 Internal Server Error", b'{"message": "boom"}'),
+        http_response("200 OK", b"not json"),
+        http_response("200 OK", b'{"message": "an object, not a list"}'),
+        http_response("200 OK", b"[7]"),
         b"garbage that is not HTTP\r\n\r\n",
         b"",
     ],
     ids=["error status", "not json", "object", "bad entry", "not http", "closed"],
 )
-def test_bad_answers_give_no_list(
-    answering_socket: Callable[[bytes], str], answer: bytes
+def test_bad_response_no_list(
+    responding_socket: Callable[[bytes], str], response: bytes
 ) -> None:
-    host = answering_socket(answer)
+    host = responding_socket(response)
 
     quick = QuickList(Endpoint(host=host, source="test")).start()
 
@@ -115,13 +113,13 @@ def test_bad_answers_give_no_list(
     assert quick.done
 
 
-def test_good_answer_from_a_socket(answering_socket: Callable[[bytes], str]) -> None:
+def test_valid_response_from_socket(responding_socket: Callable[[bytes], str]) -> None:
     body = (
         b'[{"Id": "' + b"a" * 64 + b'", "Names": ["/web"], "Image": "nginx:1",'
         b' "State": "running", "Status": "Up 2 hours", "Created": 1700000000,'
         b' "Labels": {"a": "[b]"}}]'
     )
-    host = answering_socket(http_answer("200 OK", body))
+    host = responding_socket(http_response("200 OK", body))
 
     entries = read_containers(host)
     records = QuickList(Endpoint(host=host, source="test")).start().records(5)
@@ -145,7 +143,5 @@ def test_good_answer_from_a_socket(answering_socket: Callable[[bytes], str]) -> 
         (Endpoint(host="ssh://user@example.invalid", source="test"), False),
     ],
 )
-def test_only_endpoints_the_standard_library_reaches(
-    endpoint: Endpoint, expected: bool
-) -> None:
+def test_can_read_endpoint_kinds(endpoint: Endpoint, expected: bool) -> None:
     assert can_read(endpoint) is expected

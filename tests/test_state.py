@@ -323,7 +323,7 @@ def test_ago_in_cli_words() -> None:
     assert fmt.ago(None, now) == "-"
 
 
-def test_binary_size_never_uses_exponents() -> None:
+def test_binary_size_no_exponent() -> None:
     assert fmt.binary_size(1000 * 1024) == "1000KiB"
     assert fmt.binary_size(1023 * 1024) == "1023KiB"
     assert fmt.binary_size(1000 * 1024**2) == "1000MiB"
@@ -334,7 +334,7 @@ def test_binary_size_never_uses_exponents() -> None:
     )
 
 
-def test_health_column_only_when_a_container_has_a_healthcheck() -> None:
+def test_health_column_needs_healthcheck() -> None:
     from dockertui.state.views import pane_columns
 
     state = EngineState()

@@ -191,7 +191,7 @@ def test_parse_v1_blkio_only_total_is_none() -> None:
     assert parse_v1_blkio(b"Total 0\n") is None
 
 
-def test_keyed_value_matches_whole_key_only() -> None:
+def test_keyed_value_whole_key_only() -> None:
     data = b"cache 5\ntotal_inactive_file 42\ninactive_file 3\n"
     assert keyed_value(data, b"total_inactive_file") == 42
     assert keyed_value(data, b"inactive_file") == 3
